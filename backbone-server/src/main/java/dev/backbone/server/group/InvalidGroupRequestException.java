@@ -1,0 +1,17 @@
+package dev.backbone.server.group;
+
+/** A group request with a bad field: a malformed group or topic name, a session timeout out of bounds, and so on. */
+public final class InvalidGroupRequestException extends GroupException {
+
+    private final String field;
+
+    public InvalidGroupRequestException(String group, String field, String message) {
+        super(group, message);
+        this.field = field;
+    }
+
+    /** The request field at fault, as named in the API ("sessionTimeoutMs", "topics", ...). */
+    public String field() {
+        return field;
+    }
+}
