@@ -1,0 +1,172 @@
+package dev.backbone.client.batch;
+
+import static dev.backbone.client.batch.RecordBatchDescriptor.*;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Builds one uncompressed record batch (magic 2, create-time timestamps) record by record.
+ *
+ * <p>Records are encoded as they are added, so {@link #estimatedSizeInBytes()} is exact. The base timestamp
+ * is the first record's timestamp, as in Kafka's {@code MemoryRecordsBuilder}, so both produce the same
+ * bytes for the same input. The built batch has base offset 0 and leader epoch -1; the broker assigns both.
+ * Without {@link #producer} the producer id, epoch and base sequence are -1 (no idempotence).
+ *
+ * <p>Not thread-safe: one builder per batch, one thread at a time. {@link #build()} may be called more than
+ * once and more records added in between; each call returns a new buffer.
+ */
+public final class RecordBatchBuilder {
+
+    private static final int INITIAL_CAPACITY = 256;
+
+    private ByteBuffer records = ByteBuffer.allocate(INITIAL_CAPACITY);
+    private int recordCount;
+    private long baseTimestamp;
+    private long maxTimestamp = -1L;
+    private long producerId = NO_PRODUCER_ID;
+    private short producerEpoch = NO_PRODUCER_EPOCH;
+    private int baseSequence = NO_SEQUENCE;
+
+    public RecordBatchBuilder() {
+    }
+
+    /** Marks the batch as sent by an idempotent producer. */
+    public RecordBatchBuilder producer(long producerId, short epoch, int baseSequence) {
+        this.producerId = producerId;
+        this.producerEpoch = epoch;
+        this.baseSequence = baseSequence;
+        return this;
+    }
+
+    /**
+     * Appends a record with the next offset delta.
+     *
+     * @param key     the key, or null
+     * @param value   the value, or null (a tombstone)
+     * @param headers the headers, or null for none
+     * @throws IllegalStateException if the batch would exceed 2 GiB
+     */
+    public RecordBatchBuilder add(long timestampMs, byte[] key, byte[] value, List<Header> headers) {
+        List<Header> hs = headers == null ? List.of() : headers;
+        if (recordCount == 0) {
+            baseTimestamp = timestampMs;
+        }
+        long timestampDelta = timestampMs - baseTimestamp;
+        int offsetDelta = recordCount;
+
+        byte[][] headerKeys = new byte[hs.size()][];
+        long bodySize = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(offsetDelta)
+                + sizeOfBytes(key) + sizeOfBytes(value) + Varints.sizeOfVarint(hs.size());
+        for (int i = 0; i < hs.size(); i++) {
+            headerKeys[i] = hs.get(i).key().getBytes(StandardCharsets.UTF_8);
+            bodySize += sizeOfBytes(headerKeys[i]) + sizeOfBytes(hs.get(i).value());
+        }
+        if (bodySize > Integer.MAX_VALUE - HEADER_SIZE - Varints.MAX_VARINT_SIZE - (long) records.position()) {
+            throw new IllegalStateException("a record of " + bodySize + " bytes does not fit a batch already holding "
+                    + records.position() + " bytes of records");
+        }
+        int size = (int) bodySize;
+        ensureCapacity(Varints.sizeOfVarint(size) + size);
+
+        Varints.writeVarint(size, records);
+        records.put((byte) 0);
+        Varints.writeVarlong(timestampDelta, records);
+        Varints.writeVarint(offsetDelta, records);
+        writeBytes(key);
+        writeBytes(value);
+        Varints.writeVarint(hs.size(), records);
+        for (int i = 0; i < hs.size(); i++) {
+            writeBytes(headerKeys[i]);
+            writeBytes(hs.get(i).value());
+        }
+        recordCount++;
+        maxTimestamp = recordCount == 1 ? timestampMs : Math.max(maxTimestamp, timestampMs);
+        return this;
+    }
+
+    /** Convenience for a record without headers. */
+    public RecordBatchBuilder add(long timestampMs, byte[] key, byte[] value) {
+        return add(timestampMs, key, value, List.of());
+    }
+
+    public int recordCount() {
+        return recordCount;
+    }
+
+    /** The size {@link #build()} would return now; exact, not an estimate, for an uncompressed batch. */
+    public int estimatedSizeInBytes() {
+        return HEADER_SIZE + records.position();
+    }
+
+    /**
+     * Returns a complete batch: base offset 0, leader epoch -1, CRC set; position 0, limit its size.
+     *
+     * @throws IllegalStateException if no record was added (a batch holds at least one)
+     */
+    public ByteBuffer build() {
+        if (recordCount == 0) {
+            throw new IllegalStateException("a record batch needs at least one record");
+        }
+        int size = estimatedSizeInBytes();
+        ByteBuffer batch = ByteBuffer.allocate(size);
+        batch.putLong(BASE_OFFSET_OFFSET, 0L)
+                .putInt(BATCH_LENGTH_OFFSET, size - LOG_OVERHEAD)
+                .putInt(PARTITION_LEADER_EPOCH_OFFSET, NO_PARTITION_LEADER_EPOCH)
+                .put(MAGIC_OFFSET, MAGIC_V2)
+                .putShort(ATTRIBUTES_OFFSET, (short) 0)
+                .putInt(LAST_OFFSET_DELTA_OFFSET, recordCount - 1)
+                .putLong(BASE_TIMESTAMP_OFFSET, baseTimestamp)
+                .putLong(MAX_TIMESTAMP_OFFSET, maxTimestamp)
+                .putLong(PRODUCER_ID_OFFSET, producerId)
+                .putShort(PRODUCER_EPOCH_OFFSET, producerEpoch)
+                .putInt(BASE_SEQUENCE_OFFSET, baseSequence)
+                .putInt(RECORD_COUNT_OFFSET, recordCount);
+        batch.put(RECORDS_OFFSET, records.array(), 0, records.position());
+        batch.putInt(CRC_OFFSET, RecordBatchValidator.crc32c(batch, ATTRIBUTES_OFFSET, size));
+        return batch;
+    }
+
+    /**
+     * Concatenates batches (each from its position to its limit) into one new buffer, position 0, limit the
+     * total; the inputs are left unchanged.
+     */
+    public static ByteBuffer concat(List<ByteBuffer> batches) {
+        long total = 0;
+        for (ByteBuffer b : batches) {
+            total += b.remaining();
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("batches of " + total + " bytes do not fit one buffer");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) total);
+        for (ByteBuffer b : batches) {
+            out.put(b.duplicate());
+        }
+        return out.flip();
+    }
+
+    private static long sizeOfBytes(byte[] bytes) {
+        return bytes == null ? Varints.sizeOfVarint(-1) : Varints.sizeOfVarint(bytes.length) + (long) bytes.length;
+    }
+
+    private void writeBytes(byte[] bytes) {
+        if (bytes == null) {
+            Varints.writeVarint(-1, records);
+        } else {
+            Varints.writeVarint(bytes.length, records);
+            records.put(bytes);
+        }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (records.remaining() >= needed) {
+            return;
+        }
+        long wanted = Math.max((long) records.position() + needed, 2L * records.capacity());
+        ByteBuffer grown = ByteBuffer.allocate((int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        grown.put(records.array(), 0, records.position());
+        records = grown;
+    }
+}

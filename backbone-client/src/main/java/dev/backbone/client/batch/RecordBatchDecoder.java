@@ -1,0 +1,70 @@
+package dev.backbone.client.batch;
+
+import static dev.backbone.client.batch.RecordBatchDescriptor.HEADER_SIZE;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns record batches into {@link Record}s with absolute offsets and timestamps.
+ *
+ * <p>Strict: every batch is first checked in full by {@link RecordBatchValidator} (CRC included), so a
+ * decoder never hands out records from a damaged batch, fails only with {@link InvalidBatchException},
+ * and sizes nothing by a length it has not checked against the bytes that are there. The caller's buffer
+ * position never moves. Stateless and thread-safe.
+ */
+public final class RecordBatchDecoder {
+
+    private RecordBatchDecoder() {
+    }
+
+    /** Decodes the one batch starting at {@code position}. */
+    public static List<Record> decode(ByteBuffer buf, int position) {
+        ByteBuffer b = RecordBatchHeader.bigEndian(buf);
+        RecordBatchHeader header = RecordBatchValidator.validate(b, position, Integer.MAX_VALUE);
+        List<Record> out = new ArrayList<>(header.recordCount());
+        decodeInto(b, position, header, out);
+        return out;
+    }
+
+    /**
+     * Decodes batches lying back to back from {@code buf.position()} to {@code buf.limit()}. An empty input
+     * (an empty fetch) gives an empty list; a trailing partial batch is an error.
+     */
+    public static List<Record> decodeAll(ByteBuffer buf) {
+        ByteBuffer b = RecordBatchHeader.bigEndian(buf);
+        List<Record> out = new ArrayList<>();
+        int position = b.position();
+        while (position < b.limit()) {
+            RecordBatchHeader header = RecordBatchValidator.validate(b, position, Integer.MAX_VALUE);
+            decodeInto(b, position, header, out);
+            position += header.sizeInBytes();
+        }
+        return out;
+    }
+
+    /** Reads the records of a batch the validator has accepted; the cursor still checks every read. */
+    private static void decodeInto(ByteBuffer b, int position, RecordBatchHeader header, List<Record> out) {
+        RecordCursor cursor = new RecordCursor(b, position, position + HEADER_SIZE, position + header.sizeInBytes());
+        for (int i = 0; i < header.recordCount(); i++) {
+            int length = cursor.readVarint("record length");
+            cursor.enterRecord(length);
+            cursor.readByte("record attributes");
+            long timestamp = header.baseTimestamp() + cursor.readVarlong("timestamp delta");
+            long offset = header.baseOffset() + cursor.readVarint("offset delta");
+            byte[] key = cursor.readBytes(cursor.readLength("key length", true));
+            byte[] value = cursor.readBytes(cursor.readLength("value length", true));
+            int headerCount = cursor.readVarint("header count");
+            List<Header> headers = headerCount == 0 ? List.of() : new ArrayList<>(headerCount);
+            for (int h = 0; h < headerCount; h++) {
+                byte[] headerKey = cursor.readBytes(cursor.readLength("header key length", false));
+                byte[] headerValue = cursor.readBytes(cursor.readLength("header value length", true));
+                headers.add(new Header(new String(headerKey, StandardCharsets.UTF_8), headerValue));
+            }
+            cursor.leaveRecord();
+            out.add(new Record(offset, timestamp, key, value, headers));
+        }
+    }
+}
