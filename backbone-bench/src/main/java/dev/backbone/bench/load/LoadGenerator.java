@@ -1,0 +1,58 @@
+package dev.backbone.bench.load;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Command-line load generator for a running broker:
+ * {@code LoadGenerator produce|consume|e2e [--option=value ...]}. Every run is bounded (by records or by
+ * duration) and prints one summary line per figure.
+ */
+public final class LoadGenerator {
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: LoadGenerator <mode> [--option=value ...]",
+            "  produce  --broker=http://127.0.0.1:8080 --topic=bench --format=binary|json --record-size=1024",
+            "           --batch-size=1000 --concurrency=4 --records=1000000 --partitions=4 [--flush=none|sync]",
+            "           [--seed=42]",
+            "  consume  --broker=... --topic=bench --format=binary|json --partitions=1 --max-bytes=4MiB",
+            "           --from=earliest|<offset> [--records=N] --duration=60s",
+            "  e2e      --broker=... --topic=bench-e2e --format=binary|json --rate=1000 --duration=30s --warmup=5s",
+            "           --record-size=1024 --max-in-flight=256 [--flush=none|sync] [--seed=42]",
+            "numbers take k/m/g (x1000) or KiB/MiB/GiB; durations take ms, s or m");
+
+    private LoadGenerator() {
+    }
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            run(Arrays.asList(args), System.out);
+            status = 0;
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println(USAGE);
+            status = 2;
+        } catch (Exception e) {
+            System.err.println("run failed: " + e);
+            e.printStackTrace(System.err);
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    /** Runs one mode and returns its result (a report record), for tests and for {@link #main}. */
+    public static Object run(List<String> args, PrintStream out) throws Exception {
+        if (args.isEmpty()) {
+            throw new UsageException("no mode given");
+        }
+        CommandLine options = CommandLine.parse(args.subList(1, args.size()));
+        return switch (args.get(0)) {
+            case "produce" -> new ProduceRun(ProduceRun.Options.parse(options)).run(out);
+            case "consume" -> new ConsumeRun(ConsumeRun.Options.parse(options)).run(out);
+            case "e2e" -> new EndToEndRun(EndToEndRun.Options.parse(options)).run(out);
+            default -> throw new UsageException("unknown mode '" + args.get(0) + "'; use produce, consume or e2e");
+        };
+    }
+}

@@ -1,0 +1,136 @@
+package dev.backbone.bench.load;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Produces a bounded number of records as fast as {@code concurrency} synchronous workers can, each
+ * sending one batch per request and waiting for the answer before the next.
+ *
+ * <p>Each worker builds its full-size request body once and sends it again and again (the broker assigns
+ * fresh offsets each time), so the client spends its CPU on HTTP, not on encoding; this is what a producer
+ * benchmark should load. Thread safety: run once, from one thread.
+ */
+public final class ProduceRun {
+
+    public static final Set<String> OPTIONS = Set.of("broker", "topic", "format", "record-size", "batch-size",
+            "concurrency", "records", "partitions", "flush", "seed");
+
+    /**
+     * @param flush       {@code none}, {@code sync} or null for the topic's default
+     * @param partitions  partitions of the topic (created if missing); binary workers send to partition
+     *                    {@code worker % partitions}, JSON lets the broker spread them
+     */
+    public record Options(URI broker, String topic, Format format, int recordSize, int batchSize, int concurrency,
+                          long records, int partitions, String flush, long seed) {
+
+        public static Options parse(CommandLine args) {
+            args.rejectUnknown(OPTIONS);
+            String flush = args.string("flush", null);
+            if (flush != null && !flush.equals("none") && !flush.equals("sync")) {
+                throw new UsageException("--flush must be none or sync, was '" + flush + "'");
+            }
+            return new Options(args.uri("broker", "http://127.0.0.1:8080"), args.string("topic", "bench"),
+                    args.choice("format", Format.class, Format.BINARY),
+                    args.intNumber("record-size", 1024, 16),
+                    args.intNumber("batch-size", 1000, 1),
+                    args.intNumber("concurrency", 4, 1),
+                    args.number("records", 1_000_000, 1),
+                    args.intNumber("partitions", 4, 1),
+                    flush,
+                    args.number("seed", 42, Long.MIN_VALUE));
+        }
+    }
+
+    private final Options options;
+    private final BrokerClient client;
+
+    public ProduceRun(Options options) {
+        this.options = options;
+        this.client = new BrokerClient(options.broker());
+    }
+
+    public Result run(PrintStream out) throws Exception {
+        client.createTopic(options.topic(), options.partitions(), Map.of());
+        out.printf("produce: %s %,d records of %d B in batches of %d, %d workers, to %s (%d partitions)%n",
+                options.format().name().toLowerCase(), options.records(), options.recordSize(), options.batchSize(),
+                options.concurrency(), options.topic(), options.partitions());
+        AtomicLong claimed = new AtomicLong();
+        ExecutorService workers = Executors.newFixedThreadPool(options.concurrency());
+        try {
+            List<Future<WorkerTotals>> futures = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int w = 0; w < options.concurrency(); w++) {
+                int worker = w;
+                futures.add(workers.submit(() -> work(worker, claimed)));
+            }
+            Histogram latency = LatencyReport.newHistogram();
+            long records = 0;
+            long bytes = 0;
+            long requests = 0;
+            for (Future<WorkerTotals> future : futures) {
+                WorkerTotals totals = Futures.await(future);
+                records += totals.records;
+                bytes += totals.bytes;
+                requests += totals.requests;
+                latency.add(totals.latency);
+            }
+            long elapsed = System.nanoTime() - start;
+            Result result = new Result(new ThroughputReport("produce " + options.format().name().toLowerCase(),
+                    records, bytes, requests, elapsed), LatencyReport.of("request latency", latency));
+            out.println(result.throughput().format());
+            out.println(result.latency().format());
+            return result;
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private WorkerTotals work(int worker, AtomicLong claimed) throws Exception {
+        Payloads payloads = new Payloads(options.seed() + worker, options.recordSize());
+        byte[] fullBody = body(payloads, options.batchSize());
+        int partition = worker % options.partitions();
+        WorkerTotals totals = new WorkerTotals();
+        while (true) {
+            long first = claimed.getAndAdd(options.batchSize());
+            if (first >= options.records()) {
+                return totals;
+            }
+            int count = (int) Math.min(options.batchSize(), options.records() - first);
+            byte[] body = count == options.batchSize() ? fullBody : body(payloads, count);
+            long sent = System.nanoTime();
+            if (options.format() == Format.BINARY) {
+                Futures.await(client.produceBinary(options.topic(), partition, body, options.flush()));
+            } else {
+                Futures.await(client.produceJson(options.topic(), body, options.flush()));
+            }
+            LatencyReport.record(totals.latency, System.nanoTime() - sent);
+            totals.records += count;
+            totals.bytes += body.length;
+            totals.requests++;
+        }
+    }
+
+    private byte[] body(Payloads payloads, int count) {
+        return options.format() == Format.BINARY ? payloads.binaryBatch(count) : payloads.jsonBody(count);
+    }
+
+    public record Result(ThroughputReport throughput, LatencyReport latency) {
+    }
+
+    private static final class WorkerTotals {
+        long records;
+        long bytes;
+        long requests;
+        final Histogram latency = LatencyReport.newHistogram();
+    }
+}
