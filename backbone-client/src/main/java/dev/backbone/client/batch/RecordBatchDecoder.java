@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns record batches into {@link Record}s with absolute offsets and timestamps.
+ * Turns record batches into {@link Record}s with absolute offsets and timestamps. In a batch whose
+ * timestamp type is log-append time every record carries the batch's max timestamp, as Kafka reads it.
  *
  * <p>Strict: every batch is first checked in full by {@link RecordBatchValidator} (CRC included), so a
  * decoder never hands out records from a damaged batch, fails only with {@link InvalidBatchException},
@@ -53,6 +54,10 @@ public final class RecordBatchDecoder {
             cursor.enterRecord(length);
             cursor.readByte("record attributes");
             long timestamp = header.baseTimestamp() + cursor.readVarlong("timestamp delta");
+            if (header.isLogAppendTime()) {
+                // As in Kafka: the broker's append time, kept once in the header, replaces every record's own.
+                timestamp = header.maxTimestamp();
+            }
             long offset = header.baseOffset() + cursor.readVarint("offset delta");
             byte[] key = cursor.readBytes(cursor.readLength("key length", true));
             byte[] value = cursor.readBytes(cursor.readLength("value length", true));

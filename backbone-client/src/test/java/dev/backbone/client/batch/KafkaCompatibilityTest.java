@@ -99,6 +99,20 @@ class KafkaCompatibilityTest {
     }
 
     @Test
+    void logAppendTimeBatchesReadTheBrokersTimestampAsKafkaDoes() {
+        List<Input> inputs = TestBatches.randomInputs(new Random(9), 20, true);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024), RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE, TimestampType.LOG_APPEND_TIME, 500L, 1_234_567L);
+        inputs.forEach(in -> builder.append(in.timestamp(), in.key(), in.value()));
+        MemoryRecords kafka = builder.build();
+
+        List<Record> ours = RecordBatchDecoder.decodeAll(kafka.buffer());
+        assertThat(RecordBatchHeader.read(kafka.buffer(), 0).isLogAppendTime()).isTrue();
+        assertThat(ours).extracting(Record::timestamp).containsOnly(1_234_567L);
+        assertThat(ours).isEqualTo(kafkaRecords(kafka.batches().iterator().next()));
+    }
+
+    @Test
     void kafkasCompressedBatchIsRefusedAsUnsupportedCompression() {
         List<Input> inputs = TestBatches.randomInputs(new Random(4), 20, true);
         ByteBuffer gzip = kafkaBatch(inputs, 0L, -1L, (short) -1, -1, Compression.gzip().build());
