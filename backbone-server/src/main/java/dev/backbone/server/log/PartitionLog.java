@@ -2,18 +2,33 @@ package dev.backbone.server.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /**
  * One partition's append-only log, the only door the layers above use to its segments.
  *
+ * <p>Visibility: readers see a prefix of the log, its end being {@link #logEndOffset()}. Data appended with
+ * {@link FlushMode#NONE} becomes visible as soon as it is written; data appended with {@link FlushMode#SYNC}
+ * only once it is fsynced. Because the visible part is always a prefix, a {@code NONE} append that follows a
+ * {@code SYNC} append still waiting for its fsync becomes visible with that fsync (its caller is not held up:
+ * it is acknowledged at once).
+ *
  * <p>Thread safety: appends are serialized per partition (single writer); reads run concurrently with
- * appends and with each other and never block on an append or an fsync.
+ * appends and with each other and never block on an append or an fsync. Callers must not interrupt threads
+ * inside these methods: the engine never relies on interruption and does not promise what an interrupt does.
  */
 public interface PartitionLog extends AutoCloseable {
 
     TopicPartition topicPartition();
+
+    /** The settings in force; replaced by {@link LogManager#updateConfig}. */
+    LogConfig config();
+
+    /** The partition directory, holding the segment files; observers may keep their own files beside them. */
+    Path directory();
 
     /**
      * Validates and appends one or more v2 batches atomically: either every batch in {@code batches}
@@ -28,7 +43,16 @@ public interface PartitionLog extends AutoCloseable {
      * @throws IOException when the file system refuses the write (a full disk, say); the log stays valid for
      *                     the next append
      */
-    AppendResult append(ByteBuffer batches, FlushMode flush) throws IOException;
+    default AppendResult append(ByteBuffer batches, FlushMode flush) throws IOException {
+        return append(batches, flush, AppendPrecondition.NONE);
+    }
+
+    /**
+     * As {@link #append(ByteBuffer, FlushMode)}, after {@code precondition} accepted the offset the first record
+     * will get. The precondition runs under the append lock before anything is written; when it throws, the
+     * exception propagates and the log is unchanged.
+     */
+    AppendResult append(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition) throws IOException;
 
     /**
      * The batches from the one holding {@code offset}, up to {@code maxBytes} but always at least one whole
@@ -51,12 +75,25 @@ public interface PartitionLog extends AutoCloseable {
     OptionalLong offsetForTimestamp(long timestampMs) throws IOException;
 
     /**
-     * Registers a callback run with the new end offset each time more data becomes visible. Called on the
-     * appending thread after the lock is released; it must be quick and must not block.
+     * Registers a callback run with the new end offset each time more data becomes visible. Called after the
+     * append lock is released, on the appending thread (flush none) or on the flusher thread (flush sync); it
+     * must be quick and must not block. Calls from different threads may overlap and arrive out of order: the
+     * argument is a lower bound of {@link #logEndOffset()}, a signal to read, not a sequence.
      */
     void addAppendListener(LongConsumer listener);
 
     void removeAppendListener(LongConsumer listener);
+
+    /** Registers an observer of every later append; see {@link AppendObserver} for when it is called. */
+    void addAppendObserver(AppendObserver observer);
+
+    void removeAppendObserver(AppendObserver observer);
+
+    /** The base offset of the segment appends currently go to. */
+    long activeSegmentBaseOffset();
+
+    /** The base offsets of all segments, oldest first. */
+    List<Long> segmentBaseOffsets();
 
     /** Flushes and closes the partition; later appends throw {@link LogClosedException}. */
     @Override

@@ -1,0 +1,557 @@
+package dev.backbone.server.log;
+
+import dev.backbone.client.batch.InvalidBatchException;
+import dev.backbone.client.batch.RecordBatchDescriptor;
+import dev.backbone.client.batch.RecordBatchHeader;
+import dev.backbone.client.batch.RecordBatchValidator;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One segment of a partition log: the {@code .log} file holding whole batches back to back from byte 0,
+ * the first of which has offset {@link #baseOffset()}, and its two sparse indexes.
+ *
+ * <pre>
+ *  00000000000000001000.log        00000000000000001000.index      00000000000000001000.timeindex
+ *  +--------------------+ 0        +-----+----------+              +-----------+-----+
+ *  | batch 1000..1009   |          | rel | position |  ~ every     | max ts so | rel |  ~ every
+ *  +--------------------+          +-----+----------+  indexInterval far       +-----+  indexInterval
+ *  | batch 1010..1010   |          | 12  |   4210   |  bytes       | 1700000.. | 10  |  bytes
+ *  +--------------------+          | 40  |   8388   |              | 1700001.. | 38  |
+ *  | ...                | size     +-----+----------+              +-----------+-----+
+ * </pre>
+ *
+ * <p>Positions are {@code int}: a segment never grows beyond 2 GiB (the log rolls before).
+ *
+ * <p>Thread safety: single writer (the partition's append lock; loading and recovery happen before the log
+ * is shared), concurrent readers. Readers see {@link #sizeBytes()} and {@link #maxTimestamp()} through volatile
+ * fields and the indexes through their immutable views.
+ */
+final class LogSegment {
+
+    /** Kafka's marker for "no timestamp". */
+    static final long NO_TIMESTAMP = -1L;
+
+    private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
+    private static final int RECOVERY_READ_BYTES = 1 << 20;
+
+    private final Path dir;
+    private final long baseOffset;
+    private final Path logFile;
+    private final FileChannel channel;
+    private volatile SparseIndex offsetIndex;
+    private volatile SparseIndex timeIndex;
+    private volatile int sizeBytes;
+    private volatile long maxTimestamp = NO_TIMESTAMP;
+    private volatile boolean deleted;
+
+    // Writer state, guarded by the partition's append lock.
+    private long nextOffset;
+    private long maxTimestampOffset;
+    private int bytesSinceOffsetEntry;
+    private int bytesSinceTimeEntry;
+    private long createdMs;
+
+    private LogSegment(Path dir, long baseOffset, FileChannel channel, int sizeBytes, long createdMs) {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.logFile = SegmentFiles.logFile(dir, baseOffset);
+        this.channel = channel;
+        this.sizeBytes = sizeBytes;
+        this.nextOffset = baseOffset;
+        this.maxTimestampOffset = baseOffset;
+        this.createdMs = createdMs;
+        this.offsetIndex = SparseIndex.empty(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
+        this.timeIndex = SparseIndex.empty(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
+    }
+
+    /** Creates the files of a new, empty segment. An empty leftover file of the same name is reused. */
+    static LogSegment create(Path dir, long baseOffset, long nowMs) throws IOException {
+        Path file = SegmentFiles.logFile(dir, baseOffset);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (channel.size() != 0) {
+                channel.close();
+                throw new IOException("cannot create segment " + file + ": a non-empty file of that name exists", e);
+            }
+        }
+        Files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
+        Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        return new LogSegment(dir, baseOffset, channel, 0, nowMs);
+    }
+
+    /** Opens an existing segment; its indexes and end are set by {@link #loadIndexes} or {@link #recover}. */
+    static LogSegment open(Path dir, long baseOffset, long nowMs) throws IOException {
+        Path file = SegmentFiles.logFile(dir, baseOffset);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        long size = channel.size();
+        if (size > Integer.MAX_VALUE) {
+            channel.close();
+            throw new IOException("segment " + file + " is " + size + " bytes, larger than 2 GiB");
+        }
+        return new LogSegment(dir, baseOffset, channel, (int) size, nowMs);
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    /** Bytes written to the {@code .log} file (some may not be visible yet). */
+    int sizeBytes() {
+        return sizeBytes;
+    }
+
+    /** The largest batch max timestamp written, or {@link #NO_TIMESTAMP}. */
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    /** One past the last offset written. Writer only. */
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    /** The broker time of the first append (or of the first batch when loaded), for roll by age. Writer only. */
+    long createdMs() {
+        return createdMs;
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    SparseIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    SparseIndex timeIndex() {
+        return timeIndex;
+    }
+
+    /**
+     * Writes the batches at the end of the file in one positional write loop and indexes them. On an
+     * {@link IOException} the file is cut back to its previous size and the exception rethrown.
+     *
+     * @param batches        the bytes, position to limit, with offsets already assigned
+     * @param headers        the validated headers, in order
+     * @param assignedBases  the base offset assigned to each batch
+     * @return the position where the bytes start
+     */
+    int append(ByteBuffer batches, List<RecordBatchHeader> headers, long[] assignedBases,
+               int indexIntervalBytes, long nowMs) throws IOException {
+        int start = sizeBytes;
+        ByteBuffer src = batches.duplicate();
+        long position = start;
+        try {
+            while (src.hasRemaining()) {
+                position += channel.write(src, position);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(start);
+            } catch (IOException truncateFailure) {
+                e.addSuppressed(truncateFailure);
+            }
+            throw e;
+        }
+        if (start == 0) {
+            createdMs = nowMs;
+        }
+        int batchPosition = start;
+        for (int i = 0; i < headers.size(); i++) {
+            RecordBatchHeader header = headers.get(i);
+            indexBatch(assignedBases[i], assignedBases[i] + header.lastOffsetDelta(), header.maxTimestamp(),
+                    batchPosition, header.sizeInBytes(), indexIntervalBytes);
+            batchPosition += header.sizeInBytes();
+        }
+        sizeBytes = batchPosition;
+        return start;
+    }
+
+    private void indexBatch(long batchBase, long batchLast, long batchMaxTimestamp, int position, int size,
+                            int indexIntervalBytes) {
+        if (bytesSinceOffsetEntry >= indexIntervalBytes) {
+            offsetIndex.append(batchBase - baseOffset, position);
+            bytesSinceOffsetEntry = 0;
+        }
+        bytesSinceOffsetEntry += size;
+        if (batchMaxTimestamp > maxTimestamp) {
+            maxTimestamp = batchMaxTimestamp;
+            maxTimestampOffset = batchBase;
+        }
+        bytesSinceTimeEntry += size;
+        if (bytesSinceTimeEntry >= indexIntervalBytes) {
+            maybeAppendTimeEntry();
+            bytesSinceTimeEntry = 0;
+        }
+        nextOffset = batchLast + 1;
+    }
+
+    /** Time entry (running max, batch holding it): every batch up to that one has a max timestamp <= key. */
+    private void maybeAppendTimeEntry() {
+        if (maxTimestamp != NO_TIMESTAMP && maxTimestamp > timeIndex.lastKey(Long.MIN_VALUE)) {
+            timeIndex.append(maxTimestamp, (int) (maxTimestampOffset - baseOffset));
+        }
+    }
+
+    /**
+     * The batches from the one holding {@code offset}, whole, up to {@code maxBytes} (at least one batch), below
+     * {@code limit}; null when no batch below {@code limit} holds {@code offset}.
+     */
+    LogSlice read(long offset, int maxBytes, long limit) throws IOException {
+        BatchWalker walker = locate(offset, limit);
+        if (walker == null) {
+            return null;
+        }
+        long start = walker.position();
+        long firstOffset = walker.baseOffset();
+        long end = walker.nextPosition();
+        long next = walker.lastOffset() + 1;
+        long target = start + Math.max(0, maxBytes);
+        if (target > end && end < limit) {
+            // Jump over whole batches with the index instead of reading every header in between.
+            SparseIndex.View view = offsetIndex.view();
+            int entry = view.floorByValue(Math.min(target, limit));
+            if (entry >= 0 && view.value(entry) > end) {
+                end = view.value(entry);
+                next = baseOffset + view.key(entry);
+            }
+            while (end < limit) {
+                walker.readAt(end, limit);
+                if (walker.nextPosition() > target) {
+                    break;
+                }
+                end = walker.nextPosition();
+                next = walker.lastOffset() + 1;
+            }
+        }
+        return new LogSlice(logFile, start, (int) (end - start), firstOffset, next);
+    }
+
+    /** A walker left on the batch holding {@code offset}, or null when none below {@code limit} does. */
+    private BatchWalker locate(long offset, long limit) throws IOException {
+        SparseIndex.View view = offsetIndex.view();
+        int entry = view.floorByKey(offset - baseOffset);
+        long position = entry < 0 ? 0 : view.value(entry);
+        if (position >= limit) {
+            position = 0;
+        }
+        BatchWalker walker = new BatchWalker(channel, logFile);
+        while (position < limit) {
+            walker.readAt(position, limit);
+            if (walker.lastOffset() >= offset) {
+                return walker;
+            }
+            position = walker.nextPosition();
+        }
+        return null;
+    }
+
+    /** The base offset of the first batch below {@code limit} whose max timestamp is at least {@code timestampMs}. */
+    OptionalLong offsetForTimestamp(long timestampMs, long limit) throws IOException {
+        if (maxTimestamp < timestampMs) {
+            return OptionalLong.empty();
+        }
+        SparseIndex.View times = timeIndex.view();
+        int entry = timestampMs == Long.MIN_VALUE ? -1 : times.floorByKey(timestampMs - 1);
+        long startOffset = entry < 0 ? baseOffset : baseOffset + times.value(entry);
+        SparseIndex.View offsets = offsetIndex.view();
+        int offsetEntry = offsets.floorByKey(startOffset - baseOffset);
+        long position = offsetEntry < 0 ? 0 : offsets.value(offsetEntry);
+        BatchWalker walker = new BatchWalker(channel, logFile);
+        while (position < limit) {
+            walker.readAt(position, limit);
+            if (walker.maxTimestamp() >= timestampMs) {
+                return OptionalLong.of(walker.baseOffset());
+            }
+            position = walker.nextPosition();
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Takes the indexes from their files, checking them against the log file: whole entries, increasing,
+     * positions inside the file, the first, middle and last entry naming a batch with that offset, and the
+     * batches after the last entry contiguous up to the end of the file. Nothing is changed when it returns
+     * false; the caller then rebuilds with {@link #recover}.
+     *
+     * @param active true to keep the entries in memory for appends, false to map the files
+     */
+    boolean loadIndexes(boolean active, long nowMs) throws IOException {
+        SparseIndex offsets = SparseIndex.load(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset), active);
+        SparseIndex times = SparseIndex.load(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset), active);
+        long fileSize = channel.size();
+        if (offsets == null || times == null || fileSize != sizeBytes
+                || !increasing(offsets.view(), true, fileSize) || !increasing(times.view(), false, Long.MAX_VALUE)) {
+            return false;
+        }
+        SparseIndex.View view = offsets.view();
+        BatchWalker walker = new BatchWalker(channel, logFile);
+        try {
+            for (int i : new int[] {0, view.size() / 2, view.size() - 1}) {
+                if (i >= 0 && i < view.size()
+                        && walker.readAt(view.value(i), fileSize).baseOffset() != baseOffset + view.key(i)) {
+                    return false;
+                }
+            }
+            long first = NO_TIMESTAMP;
+            if (fileSize > 0) {
+                if (walker.readAt(0, fileSize).baseOffset() != baseOffset) {
+                    return false;
+                }
+                first = walker.maxTimestamp();
+            }
+            int last = view.size() - 1;
+            long position = last < 0 ? 0 : view.value(last);
+            long expected = last < 0 ? baseOffset : baseOffset + view.key(last);
+            long tailMax = NO_TIMESTAMP;
+            long tailMaxOffset = baseOffset;
+            while (position < fileSize) {
+                walker.readAt(position, fileSize);
+                if (walker.baseOffset() != expected) {
+                    return false;
+                }
+                if (walker.maxTimestamp() > tailMax) {
+                    tailMax = walker.maxTimestamp();
+                    tailMaxOffset = walker.baseOffset();
+                }
+                expected = walker.lastOffset() + 1;
+                position = walker.nextPosition();
+            }
+            SparseIndex.View timeView = times.view();
+            if (timeView.size() > 0 && baseOffset + timeView.value(timeView.size() - 1) >= expected) {
+                return false;
+            }
+            long indexedMax = times.lastKey(NO_TIMESTAMP);
+            offsetIndex = offsets;
+            timeIndex = times;
+            nextOffset = expected;
+            if (tailMax > indexedMax) {
+                maxTimestamp = tailMax;
+                maxTimestampOffset = tailMaxOffset;
+            } else {
+                maxTimestamp = indexedMax;
+                maxTimestampOffset = timeView.size() == 0 ? baseOffset : baseOffset + timeView.value(timeView.size() - 1);
+            }
+            int sinceLastEntry = (int) (fileSize - (last < 0 ? 0 : view.value(last)));
+            bytesSinceOffsetEntry = sinceLastEntry;
+            bytesSinceTimeEntry = sinceLastEntry;
+            createdMs = first == NO_TIMESTAMP ? nowMs : Math.min(first, nowMs);
+            return true;
+        } catch (IOException e) {
+            // A header that cannot be read or does not fit is damage; recovery reads the file again and decides.
+            return false;
+        }
+    }
+
+    private static boolean increasing(SparseIndex.View view, boolean strictValues, long valueLimit) {
+        long previousKey = Long.MIN_VALUE;
+        long previousValue = -1;
+        for (int i = 0; i < view.size(); i++) {
+            long key = view.key(i);
+            long value = view.value(i);
+            if (key <= previousKey || value < 0 || value >= valueLimit
+                    || (strictValues ? value <= previousValue : value < previousValue)) {
+                return false;
+            }
+            previousKey = key;
+            previousValue = value;
+        }
+        return true;
+    }
+
+    /** What {@link #recover} found. */
+    record Recovery(long truncatedAtPosition, long bytesTruncated, String problem) {
+        boolean truncated() {
+            return truncatedAtPosition >= 0;
+        }
+    }
+
+    /**
+     * Reads the whole file, validating every batch (framing, CRC-32C, contiguous offsets from the base offset),
+     * rebuilds both indexes in memory, and cuts the file at the first batch that is torn or invalid.
+     */
+    Recovery recover(int indexIntervalBytes, long nowMs) throws IOException {
+        offsetIndex = SparseIndex.empty(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
+        timeIndex = SparseIndex.empty(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
+        maxTimestamp = NO_TIMESTAMP;
+        maxTimestampOffset = baseOffset;
+        bytesSinceOffsetEntry = 0;
+        bytesSinceTimeEntry = 0;
+        createdMs = nowMs;
+        long fileSize = channel.size();
+        long expected = baseOffset;
+        long position = 0;
+        String problem = null;
+        ByteBuffer buffer = ByteBuffer.allocate(0);
+        long bufferStart = 0;
+        while (position < fileSize) {
+            if (fileSize - position < RecordBatchDescriptor.HEADER_SIZE) {
+                problem = "torn batch header: " + (fileSize - position) + " bytes left";
+                break;
+            }
+            buffer = fill(buffer, bufferStart, position, RecordBatchDescriptor.HEADER_SIZE);
+            bufferStart = position;
+            int length = buffer.getInt(RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
+            long size = RecordBatchDescriptor.LOG_OVERHEAD + (long) length;
+            if (length < RecordBatchDescriptor.HEADER_SIZE - RecordBatchDescriptor.LOG_OVERHEAD
+                    || position + size > fileSize) {
+                problem = "torn or malformed batch: length " + length + " with " + (fileSize - position)
+                        + " bytes left";
+                break;
+            }
+            buffer = fill(buffer, bufferStart, position, (int) size);
+            RecordBatchHeader header;
+            try {
+                ByteBuffer one = buffer.duplicate();
+                one.limit((int) size);
+                header = RecordBatchValidator.validate(one, 0, Integer.MAX_VALUE);
+            } catch (InvalidBatchException e) {
+                problem = "invalid batch (" + e.reason() + "): " + e.getMessage();
+                break;
+            }
+            if (header.baseOffset() != expected) {
+                problem = "batch has base offset " + header.baseOffset() + " where " + expected + " was expected";
+                break;
+            }
+            if (position == 0) {
+                createdMs = Math.min(nowMs, header.maxTimestamp() == NO_TIMESTAMP ? nowMs : header.maxTimestamp());
+            }
+            indexBatch(header.baseOffset(), header.lastOffset(), header.maxTimestamp(), (int) position, (int) size,
+                    indexIntervalBytes);
+            expected = header.lastOffset() + 1;
+            position += size;
+            // Move the buffer window to the next batch.
+            buffer.position((int) size);
+            buffer = buffer.slice();
+            bufferStart = position;
+        }
+        nextOffset = expected;
+        sizeBytes = (int) position;
+        if (problem == null) {
+            return new Recovery(-1, 0, null);
+        }
+        channel.truncate(position);
+        channel.force(true);
+        LOG.log(System.Logger.Level.WARNING, "Recovery truncated {0} at position {1} ({2} bytes dropped): {3}",
+                logFile, position, fileSize - position, problem);
+        return new Recovery(position, fileSize - position, problem);
+    }
+
+    /**
+     * Returns a buffer whose index 0 is file {@code position} holding at least {@code needed} bytes, reading more
+     * from the file when the current window ({@code buffer} from {@code bufferStart}) does not cover them.
+     */
+    private ByteBuffer fill(ByteBuffer buffer, long bufferStart, long position, int needed) throws IOException {
+        long have = bufferStart + buffer.limit() - position;
+        if (position >= bufferStart && have >= needed) {
+            ByteBuffer window = buffer.duplicate();
+            window.position((int) (position - bufferStart));
+            return window.slice();
+        }
+        ByteBuffer fresh = ByteBuffer.allocate(Math.max(needed, RECOVERY_READ_BYTES));
+        long fileSize = channel.size();
+        fresh.limit((int) Math.min(fresh.capacity(), fileSize - position));
+        while (fresh.hasRemaining()) {
+            if (channel.read(fresh, position + fresh.position()) < 0) {
+                break;
+            }
+        }
+        fresh.flip();
+        if (fresh.limit() < needed) {
+            throw new IOException("read only " + fresh.limit() + " of " + needed + " bytes at position " + position
+                    + " of " + logFile);
+        }
+        return fresh;
+    }
+
+    /**
+     * Writes both index files (with a final time entry for the newest timestamp) and serves them from maps
+     * from now on; the segment takes no more appends.
+     */
+    void seal(boolean force) throws IOException {
+        maybeAppendTimeEntryIfUnsealed();
+        offsetIndex.seal(force);
+        timeIndex.seal(force);
+    }
+
+    /** Writes both index files of the still active segment, e.g. on a clean shutdown. */
+    void writeIndexes(boolean force) throws IOException {
+        maybeAppendTimeEntryIfUnsealed();
+        offsetIndex.writeFile(force);
+        timeIndex.writeFile(force);
+    }
+
+    private void maybeAppendTimeEntryIfUnsealed() {
+        if (!timeIndex.isSealed()) {
+            maybeAppendTimeEntry();
+        }
+    }
+
+    boolean isSealed() {
+        return offsetIndex.isSealed();
+    }
+
+    /** fdatasync of the {@code .log} file. */
+    void flushLog() throws IOException {
+        channel.force(false);
+    }
+
+    void flushIndexes() throws IOException {
+        offsetIndex.force();
+        timeIndex.force();
+    }
+
+    /**
+     * Renames the files with a {@code .deleted} suffix; readers that already have the file open keep reading.
+     * The channel stays open until {@link #deleteFiles} so in-flight header walks finish too.
+     */
+    void markDeleted() throws IOException {
+        deleted = true;
+        for (Path file : files()) {
+            if (Files.exists(file)) {
+                Files.move(file, file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX),
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    /** Closes the channel and removes the renamed files. */
+    void deleteFiles() throws IOException {
+        channel.close();
+        for (Path file : files()) {
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX));
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private Path[] files() {
+        return new Path[] {logFile, SegmentFiles.indexFile(dir, baseOffset), SegmentFiles.timeIndexFile(dir, baseOffset)};
+    }
+
+    void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment[" + logFile + ", size " + sizeBytes + "]";
+    }
+}
