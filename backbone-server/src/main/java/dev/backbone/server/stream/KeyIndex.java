@@ -186,23 +186,38 @@ public final class KeyIndex implements Closeable {
         coveredOffset = Math.max(coveredOffset, offset);
     }
 
-    /**
-     * The entries of the stream whose newest entry is {@code head}, from {@code fromVersion} up, oldest first.
-     * Reads the chain file without the lock; {@code head} must come from {@link #head} (flushed entries only).
-     */
+    /** As {@link #walk(KeyStreamHead, int, long, long)} with every entry visible and none deleted. */
     public List<KeyChainEntry> walk(KeyStreamHead head, int fromVersion) throws IOException {
+        return walk(head, fromVersion, Long.MAX_VALUE, 0).entries();
+    }
+
+    /**
+     * The entries of the stream whose newest entry is {@code head}, oldest first, from {@code fromVersion} up,
+     * leaving out records at or beyond {@code visibleEndOffset} (appended but not yet visible to readers) and
+     * below {@code logStartOffset} (deleted by retention). Reads the chain file without the lock; {@code head}
+     * must come from {@link #head}, which only hands out flushed entries.
+     */
+    public KeyChainWalk walk(KeyStreamHead head, int fromVersion, long visibleEndOffset, long logStartOffset)
+            throws IOException {
         List<KeyChainEntry> entries = new ArrayList<>();
+        int visibleVersion = -1;
         long position = head.position();
         while (position != KeyChainDescriptor.NO_POSITION) {
             KeyChainEntry entry = chain.read(position);
-            if (entry.version() < fromVersion) {
+            position = entry.previousPosition();
+            if (entry.offset() >= visibleEndOffset) {
+                continue;
+            }
+            if (visibleVersion < 0) {
+                visibleVersion = entry.version();
+            }
+            if (entry.version() < fromVersion || entry.offset() < logStartOffset) {
                 break;
             }
             entries.add(entry);
-            position = entry.previousPosition();
         }
         Collections.reverse(entries);
-        return entries;
+        return new KeyChainWalk(visibleVersion, entries);
     }
 
     /** Flushes, fsyncs and saves the table, so that the next open reads no chain. */

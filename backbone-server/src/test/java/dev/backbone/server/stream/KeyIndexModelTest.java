@@ -28,22 +28,22 @@ class KeyIndexModelTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 42, 1234567})
     void agreesWithAMapModel(long seed) throws IOException {
-        runAgainstModel(seed, KeyHasher.XXH64, 200);
+        runAgainstModel(seed, KeyHasher.XXH64, 200, 3000);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {7, 8})
     void staysExactWhenEveryHashCollides(long seed) throws IOException {
-        runAgainstModel(seed, (buf, pos, len) -> 42L, 40);
+        runAgainstModel(seed, (buf, pos, len) -> 42L, 40, 1500);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {9, 10})
     void staysExactWithAFewHashBuckets(long seed) throws IOException {
-        runAgainstModel(seed, (buf, pos, len) -> len % 3, 60);
+        runAgainstModel(seed, (buf, pos, len) -> len % 3, 60, 1500);
     }
 
-    private void runAgainstModel(long seed, KeyHasher hasher, int keyPool) throws IOException {
+    private void runAgainstModel(long seed, KeyHasher hasher, int keyPool, int steps) throws IOException {
         String context = "seed " + seed;
         Random random = new Random(seed);
         List<byte[]> keys = new ArrayList<>();
@@ -58,7 +58,7 @@ class KeyIndexModelTest {
         List<byte[]> log = new ArrayList<>();
         Map<ByteBuffer, List<Long>> model = new HashMap<>();
         KeyIndex index = KeyIndex.open(dir, hasher, 0);
-        for (int step = 0; step < 3000; step++) {
+        for (int step = 0; step < steps; step++) {
             int action = random.nextInt(100);
             if (action < 80) {
                 long offset = log.size();

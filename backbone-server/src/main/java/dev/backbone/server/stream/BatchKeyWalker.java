@@ -1,0 +1,64 @@
+package dev.backbone.server.stream;
+
+import dev.backbone.client.batch.RecordBatchDescriptor;
+import dev.backbone.client.batch.RecordBatchHeader;
+import dev.backbone.client.batch.Varints;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Walks the records of stored batches and reports each record's offset and where its key lies, without
+ * copying keys or values: indexing an append costs no allocation per record.
+ *
+ * <p>The batches must already have been validated (the log validates every batch before storing it), so
+ * the walker trusts their framing; a framing fault still surfaces as the codec's
+ * {@link dev.backbone.client.batch.InvalidBatchException}, never as an index exception. Records of control
+ * batches (transaction markers) are not part of any key's stream and are skipped.
+ *
+ * <p>Thread safety: stateless.
+ */
+final class BatchKeyWalker {
+
+    private BatchKeyWalker() {
+    }
+
+    /** Visits every record from {@code batches.position()} to {@code batches.limit()}; the buffer does not move. */
+    static void walk(ByteBuffer batches, RecordVisitor visitor) throws IOException {
+        ByteBuffer buf = batches.duplicate().order(ByteOrder.BIG_ENDIAN);
+        int position = buf.position();
+        int end = buf.limit();
+        while (position < end) {
+            RecordBatchHeader header = RecordBatchHeader.read(buf, position);
+            int batchEnd = position + header.sizeInBytes();
+            if (!header.isControl()) {
+                buf.limit(batchEnd).position(position + RecordBatchDescriptor.RECORDS_OFFSET);
+                for (int i = 0; i < header.recordCount(); i++) {
+                    int length = Varints.readVarint(buf);
+                    int next = buf.position() + length;
+                    buf.get();
+                    Varints.readVarlong(buf);
+                    long offset = header.baseOffset() + Varints.readVarint(buf);
+                    int keyLength = Varints.readVarint(buf);
+                    if (keyLength >= 0) {
+                        visitor.keyedRecord(offset, buf, buf.position(), keyLength);
+                    }
+                    buf.position(next);
+                }
+                buf.limit(end);
+            }
+            visitor.batchEnd(header.lastOffset() + 1);
+            position = batchEnd;
+        }
+    }
+
+    /** Receives the records of a walk, in offset order. */
+    interface RecordVisitor {
+
+        /** A record with a key of {@code keyLength} bytes at absolute {@code keyPosition} of {@code buf}. */
+        void keyedRecord(long offset, ByteBuffer buf, int keyPosition, int keyLength) throws IOException;
+
+        /** Every record below {@code nextOffset} has been visited. */
+        void batchEnd(long nextOffset) throws IOException;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.backbone.server.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backbone.client.batch.Header;
+import dev.backbone.client.batch.Record;
+import dev.backbone.client.batch.RecordBatchBuilder;
+import dev.backbone.client.batch.RecordBatchDecoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BatchKeyWalkerTest {
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void reportsTheSameKeysAndOffsetsAsTheDecoder(long seed) throws IOException {
+        Random random = new Random(seed);
+        List<ByteBuffer> batches = new ArrayList<>();
+        long base = 0;
+        for (int b = 0; b < 5; b++) {
+            RecordBatchBuilder builder = new RecordBatchBuilder();
+            int count = 1 + random.nextInt(20);
+            for (int i = 0; i < count; i++) {
+                byte[] key = random.nextInt(4) == 0 ? null : bytes(random, random.nextInt(200));
+                byte[] value = random.nextBoolean() ? null : bytes(random, random.nextInt(300));
+                List<Header> headers = random.nextBoolean() ? List.of()
+                        : List.of(new Header("h", bytes(random, 3)));
+                builder.add(1_000 + i, key, value, headers);
+            }
+            ByteBuffer batch = builder.build();
+            batch.putLong(0, base); // as the log assigns base offsets
+            base += count;
+            batches.add(batch);
+        }
+        ByteBuffer all = RecordBatchBuilder.concat(batches);
+        List<Record> decoded = RecordBatchDecoder.decodeAll(all.duplicate());
+
+        List<Long> offsets = new ArrayList<>();
+        List<ByteBuffer> keys = new ArrayList<>();
+        List<Long> batchEnds = new ArrayList<>();
+        BatchKeyWalker.walk(all, new BatchKeyWalker.RecordVisitor() {
+            @Override
+            public void keyedRecord(long offset, ByteBuffer buf, int keyPosition, int keyLength) {
+                offsets.add(offset);
+                byte[] key = new byte[keyLength];
+                buf.get(keyPosition, key);
+                keys.add(ByteBuffer.wrap(key));
+            }
+
+            @Override
+            public void batchEnd(long nextOffset) {
+                batchEnds.add(nextOffset);
+            }
+        });
+
+        List<Record> keyed = decoded.stream().filter(r -> r.key() != null).toList();
+        assertThat(offsets).as("seed " + seed).containsExactlyElementsOf(keyed.stream().map(Record::offset).toList());
+        assertThat(keys).as("seed " + seed)
+                .containsExactlyElementsOf(keyed.stream().map(r -> ByteBuffer.wrap(r.key())).toList());
+        assertThat(batchEnds).as("seed " + seed).hasSize(5).last().isEqualTo(base);
+        assertThat(all.position()).isZero();
+    }
+
+    private static byte[] bytes(Random random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+}
