@@ -1,0 +1,158 @@
+package dev.backbone.server.group;
+
+import dev.backbone.client.batch.Record;
+import dev.backbone.client.batch.RecordBatchBuilder;
+import dev.backbone.client.batch.RecordBatchDecoder;
+import dev.backbone.server.log.AppendObserver;
+import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.log.TopicPartition;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Committed offsets, stored in the internal offsets topic ({@link OffsetRecords#TOPIC}): the log is the database.
+ *
+ * <p>A commit is one record batch (so all offsets of one request are stored or none are), appended to the
+ * offsets partition of its group ({@code floorMod(group.hashCode(), partitions)}, so a group's records are in
+ * one partition, in order). The generation and ownership check runs as the append's precondition, under that
+ * partition's append lock, so no rebalance can slip between the check and the write.
+ *
+ * <p>The in-memory view ({@link CommittedOffsets}) is fed only from the log: at start by reading every offsets
+ * partition from its start, afterwards by an {@link AppendObserver} that decodes each stored batch. A commit is
+ * visible in the view once its bytes are written, a moment before its append is acknowledged; the latest record
+ * of a key wins.
+ *
+ * <p>Open the store before anything else appends to the offsets topic (the broker does it at start-up): an append
+ * whose write began before the observer was registered but became visible after the rebuild read would be
+ * missed.
+ *
+ * <p>Thread safety: thread-safe. Commits to one offsets partition are serialized by its append lock; commits of
+ * groups in different partitions proceed in parallel.
+ */
+public final class OffsetStore implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(OffsetStore.class.getName());
+
+    private final List<PartitionLog> partitions;
+    private final GroupCoordinator coordinator;
+    private final Clock clock;
+    private final CommittedOffsets offsets = new CommittedOffsets();
+    private final Observer observer = new Observer();
+
+    private OffsetStore(List<PartitionLog> partitions, GroupCoordinator coordinator, Clock clock) {
+        if (partitions.isEmpty()) {
+            throw new IllegalArgumentException("the offsets topic needs at least one partition");
+        }
+        this.partitions = List.copyOf(partitions);
+        this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Rebuilds the committed offsets from the offsets topic's partitions (in partition order), follows later
+     * appends, and raises each group's generation above the highest one found so generation numbers are not
+     * reused after a restart.
+     */
+    public static OffsetStore open(List<PartitionLog> partitions, GroupCoordinator coordinator, Clock clock)
+            throws IOException {
+        OffsetStore store = new OffsetStore(partitions, coordinator, clock);
+        store.start();
+        return store;
+    }
+
+    private void start() throws IOException {
+        int records = 0;
+        for (PartitionLog log : partitions) {
+            log.addAppendObserver(observer);
+            int[] count = {0};
+            LogRecords.forEach(log, record -> {
+                apply(log.topicPartition(), record);
+                count[0]++;
+            });
+            records += count[0];
+        }
+        for (String group : offsets.groups()) {
+            coordinator.raiseGeneration(group, offsets.maxGeneration(group));
+        }
+        LOG.log(Level.INFO, "rebuilt committed offsets of {0} group(s) from {1} record(s) of {2}",
+                offsets.groups().size(), records, OffsetRecords.TOPIC);
+    }
+
+    /** The committed offsets, as of the last append. */
+    public CommittedOffsets offsets() {
+        return offsets;
+    }
+
+    public Optional<CommittedOffset> committed(String group, TopicPartition tp) {
+        return offsets.committed(group, tp);
+    }
+
+    /** The offsets partition that holds {@code group}'s records. */
+    public PartitionLog partitionFor(String group) {
+        return partitions.get(Math.floorMod(group.hashCode(), partitions.size()));
+    }
+
+    /**
+     * Stores the commit atomically if the member is live, the generation current and every partition the
+     * member's; blocks until the append is acknowledged (the offsets topic's flush mode decides when).
+     *
+     * @throws UnknownMemberException     when the member is not in the group
+     * @throws GenerationFencedException  when the generation is not the current one
+     * @throws PartitionNotOwnedException when a partition is not the member's
+     * @throws IOException                when the offsets log refuses the write; nothing is committed
+     */
+    public void commit(OffsetCommit commit) throws IOException {
+        if (commit.offsets().isEmpty()) {
+            coordinator.checkCommit(commit.group(), commit.memberId(), commit.generation(), List.of());
+            return;
+        }
+        long now = clock.millis();
+        RecordBatchBuilder builder = new RecordBatchBuilder();
+        for (OffsetCommit.PartitionOffset entry : commit.offsets()) {
+            CommittedOffset committed = new CommittedOffset(entry.offset(), entry.metadata(), now,
+                    commit.generation(), commit.memberId(), -1);
+            builder.add(now, OffsetRecords.key(commit.group(), entry.topicPartition()),
+                    OffsetRecords.value(committed), List.of());
+        }
+        PartitionLog log = partitionFor(commit.group());
+        List<TopicPartition> owned = commit.partitions();
+        log.append(builder.build(), log.config().flushMode(),
+                nextOffset -> coordinator.checkCommit(commit.group(), commit.memberId(), commit.generation(), owned));
+    }
+
+    private void apply(TopicPartition offsetsPartition, Record record) {
+        Optional<OffsetRecords.Entry> entry = OffsetRecords.decode(record.key(), record.value(), record.offset());
+        if (entry.isEmpty()) {
+            LOG.log(Level.WARNING, "skipping a record of {0} at offset {1} that is not a committed offset",
+                    offsetsPartition, record.offset());
+            return;
+        }
+        offsets.apply(entry.get(), record.offset());
+    }
+
+    /** Stops following appends. The logs themselves belong to the topic registry. */
+    @Override
+    public void close() {
+        for (PartitionLog log : partitions) {
+            log.removeAppendObserver(observer);
+        }
+    }
+
+    /** Feeds every stored batch of the offsets partitions into the view. */
+    private final class Observer implements AppendObserver {
+
+        @Override
+        public void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition,
+                             ByteBuffer storedBatches) {
+            for (Record record : RecordBatchDecoder.decodeAll(storedBatches.duplicate())) {
+                apply(topicPartition, record);
+            }
+        }
+    }
+}
