@@ -1,0 +1,164 @@
+package dev.backbone.server.http.idempotency;
+
+import static dev.backbone.client.batch.RecordBatchDescriptor.BATCH_LENGTH_OFFSET;
+import static dev.backbone.client.batch.RecordBatchDescriptor.HEADER_SIZE;
+import static dev.backbone.client.batch.RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET;
+import static dev.backbone.client.batch.RecordBatchDescriptor.LOG_OVERHEAD;
+import static dev.backbone.client.batch.RecordBatchDescriptor.BASE_OFFSET_OFFSET;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.backbone.server.log.AppendObserver;
+import dev.backbone.server.log.AppendResult;
+import dev.backbone.server.log.FlushMode;
+import dev.backbone.server.log.LogSlice;
+import dev.backbone.server.log.OffsetOutOfRangeException;
+import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.log.TopicPartition;
+
+/**
+ * Appends binary batches with Kafka's idempotent-producer semantics: a batch whose producer id, epoch and sequence
+ * repeat one of the producer's last five batches on the partition is answered with its original base offset and
+ * not appended again; a sequence gap is refused ({@link OutOfOrderSequenceException}), an old epoch too
+ * ({@link ProducerFencedException}).
+ *
+ * <p>Each partition gets a {@link ProducerStateTable} the first time an idempotent batch reaches it. The table is
+ * rebuilt from the headers of the batches in the partition's active segment and then kept current by an
+ * {@link AppendObserver}, which sees every append, whichever path it took. The check runs as the append's
+ * precondition, under the partition's append lock, so two copies of one batch sent at the same time cannot both be
+ * appended. Producers whose last batch is older than the active segment are unknown after a restart (any sequence
+ * is accepted from an unknown producer, as Kafka does once a producer's state has expired).
+ *
+ * <p>Thread safety: safe for concurrent use.
+ */
+public final class IdempotentBatchAppender {
+
+    /** What an append stored, or, for a retry, what the original append stored. */
+    public record Result(long[] batchBaseOffsets, boolean duplicate) {
+    }
+
+    /** Thrown by the precondition to abort the append of a duplicate; never leaves this class. */
+    private static final class DuplicateBatchException extends RuntimeException {
+        final long[] originalBaseOffsets;
+
+        DuplicateBatchException(long[] originalBaseOffsets) {
+            super(null, null, false, false);
+            this.originalBaseOffsets = originalBaseOffsets;
+        }
+    }
+
+    private record Attached(PartitionLog log, ProducerStateTable table) {
+    }
+
+    private final int maxProducersPerPartition;
+    private final Map<TopicPartition, Attached> tables = new ConcurrentHashMap<>();
+
+    public IdempotentBatchAppender(int maxProducersPerPartition) {
+        this.maxProducersPerPartition = maxProducersPerPartition;
+    }
+
+    /**
+     * Appends {@code batches} (validated by the log) to {@code log}, deduplicating batches that carry a producer id.
+     * Call it from a thread that may block.
+     */
+    public Result append(PartitionLog log, ByteBuffer batches, FlushMode flush) throws IOException {
+        if (!ProducerStateTable.hasProducerId(batches)) {
+            return new Result(log.append(batches, flush).batchBaseOffsets(), false);
+        }
+        ProducerStateTable table = tableFor(log);
+        try {
+            AppendResult result = log.append(batches, flush, nextOffset -> {
+                ProducerStateTable.Check check = table.check(batches);
+                if (check.duplicate()) {
+                    throw new DuplicateBatchException(check.originalBaseOffsets());
+                }
+            });
+            return new Result(result.batchBaseOffsets(), false);
+        } catch (DuplicateBatchException e) {
+            return new Result(e.originalBaseOffsets, true);
+        }
+    }
+
+    /** Forgets a partition's state (its topic was deleted). */
+    public void forget(TopicPartition topicPartition) {
+        tables.remove(topicPartition);
+    }
+
+    private ProducerStateTable tableFor(PartitionLog log) throws IOException {
+        Attached attached = tables.get(log.topicPartition());
+        if (attached != null && attached.log() == log) {
+            return attached.table();
+        }
+        synchronized (this) {
+            attached = tables.get(log.topicPartition());
+            if (attached != null && attached.log() == log) {
+                return attached.table();
+            }
+            ProducerStateTable table = new ProducerStateTable(log.topicPartition().toString(), maxProducersPerPartition);
+            // Rebuild first, then observe: only this class appends batches with producer ids, and it waits here.
+            rebuild(log, table);
+            log.addAppendObserver(new AppendObserver() {
+                @Override
+                public void onAppend(TopicPartition tp, long segmentBaseOffset, long filePosition,
+                                     ByteBuffer storedBatches) {
+                    table.record(storedBatches);
+                }
+
+                @Override
+                public String toString() {
+                    return "producer state of " + log.topicPartition();
+                }
+            });
+            tables.put(log.topicPartition(), new Attached(log, table));
+            return table;
+        }
+    }
+
+    /** Feeds the headers of every batch from the active segment's start to the end of the log into the table. */
+    static void rebuild(PartitionLog log, ProducerStateTable table) throws IOException {
+        long offset = Math.max(log.activeSegmentBaseOffset(), log.logStartOffset());
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        while (offset < log.logEndOffset()) {
+            LogSlice slice;
+            try {
+                slice = log.read(offset, 1 << 20);
+            } catch (OffsetOutOfRangeException e) {
+                return; // retention removed the segment meanwhile: nothing left to learn from
+            }
+            if (slice.isEmpty()) {
+                return;
+            }
+            try (FileChannel channel = FileChannel.open(slice.segmentFile(), StandardOpenOption.READ)) {
+                long position = slice.position();
+                long end = slice.position() + slice.sizeBytes();
+                while (position + HEADER_SIZE <= end) {
+                    header.clear();
+                    if (!readFully(channel, header, position)) {
+                        break;
+                    }
+                    table.recordHeader(header, 0);
+                    position += LOG_OVERHEAD + header.getInt(BATCH_LENGTH_OFFSET);
+                    offset = header.getLong(BASE_OFFSET_OFFSET) + header.getInt(LAST_OFFSET_DELTA_OFFSET) + 1;
+                }
+            } catch (NoSuchFileException e) {
+                return;
+            }
+            offset = Math.max(offset, slice.nextOffset());
+        }
+    }
+
+    private static boolean readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+        while (into.hasRemaining()) {
+            if (channel.read(into, position + into.position()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
