@@ -39,8 +39,15 @@ import dev.backbone.server.log.TopicPartition;
  */
 public final class IdempotentBatchAppender {
 
-    /** What an append stored, or, for a retry, what the original append stored. */
-    public record Result(long[] batchBaseOffsets, boolean duplicate) {
+    /**
+     * What an append stored, or, for a retry, what the original append stored (then {@code logAppendTimeMs} is -1:
+     * the original time is not remembered).
+     */
+    public record Result(AppendResult appended, boolean duplicate) {
+
+        public long[] batchBaseOffsets() {
+            return appended.batchBaseOffsets();
+        }
     }
 
     /** Thrown by the precondition to abort the append of a duplicate; never leaves this class. */
@@ -69,7 +76,7 @@ public final class IdempotentBatchAppender {
      */
     public Result append(PartitionLog log, ByteBuffer batches, FlushMode flush) throws IOException {
         if (!ProducerStateTable.hasProducerId(batches)) {
-            return new Result(log.append(batches, flush).batchBaseOffsets(), false);
+            return new Result(log.append(batches, flush), false);
         }
         ProducerStateTable table = tableFor(log);
         try {
@@ -79,10 +86,19 @@ public final class IdempotentBatchAppender {
                     throw new DuplicateBatchException(check.originalBaseOffsets());
                 }
             });
-            return new Result(result.batchBaseOffsets(), false);
+            return new Result(result, false);
         } catch (DuplicateBatchException e) {
-            return new Result(e.originalBaseOffsets, true);
+            return new Result(duplicateResult(batches, e.originalBaseOffsets), true);
         }
+    }
+
+    private static AppendResult duplicateResult(ByteBuffer batches, long[] baseOffsets) {
+        int last = batches.position();
+        for (int p = last; p + HEADER_SIZE <= batches.limit(); p += LOG_OVERHEAD + batches.getInt(p + BATCH_LENGTH_OFFSET)) {
+            last = p;
+        }
+        long lastOffset = baseOffsets[baseOffsets.length - 1] + batches.getInt(last + LAST_OFFSET_DELTA_OFFSET);
+        return new AppendResult(baseOffsets[0], lastOffset, baseOffsets, -1L);
     }
 
     /** Forgets a partition's state (its topic was deleted). */

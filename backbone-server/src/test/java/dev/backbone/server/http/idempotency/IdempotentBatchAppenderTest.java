@@ -60,6 +60,9 @@ class IdempotentBatchAppenderTest {
         assertThat(first.batchBaseOffsets()).containsExactly(1L);
         assertThat(retry.duplicate()).isTrue();
         assertThat(retry.batchBaseOffsets()).containsExactly(1L);
+        assertThat(retry.appended().firstOffset()).isEqualTo(1L);
+        assertThat(retry.appended().lastOffset()).isEqualTo(2L);
+        assertThat(retry.appended().recordCount()).isEqualTo(2);
         assertThat(log.logEndOffset()).isEqualTo(3);
 
         assertThat(appender.append(log, batch(42, 2, "c"), FlushMode.NONE).batchBaseOffsets()).containsExactly(3L);
