@@ -56,12 +56,12 @@ final class LogLoader {
             boolean last = i == opened.size() - 1;
             LogSegment.Recovery recovery = null;
             if (segment.baseOffset() >= scanFrom) {
-                recovery = segment.recover(config.indexIntervalBytes(), nowMs);
+                recovery = segment.recover(config.indexIntervalBytes());
                 rescanned.add(segment);
-            } else if (!segment.loadIndexes(last, nowMs)) {
+            } else if (!segment.loadIndexes(last)) {
                 LOG.log(System.Logger.Level.WARNING, "Recovery: the indexes of {0} are missing or do not match it;"
                         + " rebuilding them", segment.logFile());
-                recovery = segment.recover(config.indexIntervalBytes(), nowMs);
+                recovery = segment.recover(config.indexIntervalBytes());
                 rescanned.add(segment);
             }
             result.add(segment);

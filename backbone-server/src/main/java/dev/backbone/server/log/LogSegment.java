@@ -102,7 +102,9 @@ final class LogSegment {
             channel.close();
             throw new IOException("segment " + file + " is " + size + " bytes, larger than 2 GiB");
         }
-        return new LogSegment(dir, baseOffset, channel, (int) size, nowMs);
+        // After a restart a segment's age for roll by age counts from its last write (no portable creation time).
+        long lastModifiedMs = Files.getLastModifiedTime(file).toMillis();
+        return new LogSegment(dir, baseOffset, channel, (int) size, Math.min(nowMs, lastModifiedMs));
     }
 
     long baseOffset() {
@@ -128,7 +130,7 @@ final class LogSegment {
         return nextOffset;
     }
 
-    /** The broker time of the first append (or of the first batch when loaded), for roll by age. Writer only. */
+    /** The broker time of the first append (of the last write when loaded), for roll by age. Writer only. */
     long createdMs() {
         return createdMs;
     }
@@ -294,7 +296,7 @@ final class LogSegment {
      *
      * @param active true to keep the entries in memory for appends, false to map the files
      */
-    boolean loadIndexes(boolean active, long nowMs) throws IOException {
+    boolean loadIndexes(boolean active) throws IOException {
         SparseIndex offsets = SparseIndex.load(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset), active);
         SparseIndex times = SparseIndex.load(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset), active);
         long fileSize = channel.size();
@@ -311,12 +313,8 @@ final class LogSegment {
                     return false;
                 }
             }
-            long first = NO_TIMESTAMP;
-            if (fileSize > 0) {
-                if (walker.readAt(0, fileSize).baseOffset() != baseOffset) {
-                    return false;
-                }
-                first = walker.maxTimestamp();
+            if (fileSize > 0 && walker.readAt(0, fileSize).baseOffset() != baseOffset) {
+                return false;
             }
             int last = view.size() - 1;
             long position = last < 0 ? 0 : view.value(last);
@@ -353,7 +351,6 @@ final class LogSegment {
             int sinceLastEntry = (int) (fileSize - (last < 0 ? 0 : view.value(last)));
             bytesSinceOffsetEntry = sinceLastEntry;
             bytesSinceTimeEntry = sinceLastEntry;
-            createdMs = first == NO_TIMESTAMP ? nowMs : Math.min(first, nowMs);
             return true;
         } catch (IOException e) {
             // A header that cannot be read or does not fit is damage; recovery reads the file again and decides.
@@ -388,14 +385,13 @@ final class LogSegment {
      * Reads the whole file, validating every batch (framing, CRC-32C, contiguous offsets from the base offset),
      * rebuilds both indexes in memory, and cuts the file at the first batch that is torn or invalid.
      */
-    Recovery recover(int indexIntervalBytes, long nowMs) throws IOException {
+    Recovery recover(int indexIntervalBytes) throws IOException {
         offsetIndex = SparseIndex.empty(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
         timeIndex = SparseIndex.empty(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
         maxTimestamp = NO_TIMESTAMP;
         maxTimestampOffset = baseOffset;
         bytesSinceOffsetEntry = 0;
         bytesSinceTimeEntry = 0;
-        createdMs = nowMs;
         long fileSize = channel.size();
         long expected = baseOffset;
         long position = 0;
@@ -430,9 +426,6 @@ final class LogSegment {
             if (header.baseOffset() != expected) {
                 problem = "batch has base offset " + header.baseOffset() + " where " + expected + " was expected";
                 break;
-            }
-            if (position == 0) {
-                createdMs = Math.min(nowMs, header.maxTimestamp() == NO_TIMESTAMP ? nowMs : header.maxTimestamp());
             }
             indexBatch(header.baseOffset(), header.lastOffset(), header.maxTimestamp(), (int) position, (int) size,
                     indexIntervalBytes);
