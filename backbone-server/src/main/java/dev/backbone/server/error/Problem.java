@@ -1,0 +1,23 @@
+package dev.backbone.server.error;
+
+import java.util.Map;
+
+/**
+ * One RFC 9457 problem, ready to be written: the type with its title and status, the detail, the request path
+ * as {@code instance}, and extension members.
+ *
+ * @param type       what kind of failure
+ * @param detail     what went wrong in this request, for a human
+ * @param instance   the request path, or null
+ * @param properties extension members (for example {@code startOffset}, {@code limitBytes})
+ */
+public record Problem(ProblemType type, String detail, String instance, Map<String, Object> properties) {
+
+    public Problem {
+        properties = Map.copyOf(properties);
+    }
+
+    public int status() {
+        return type.status();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.backbone.server.error;
+
+import java.net.URI;
+
+/**
+ * Every kind of failure a client can see, each with a stable RFC 9457 problem type.
+ *
+ * <p>The type URI ({@code https://backbone.dev/problems/<slug>}) is public API: clients switch on it, so a
+ * slug is never renamed or reused. Each constant is listed with an example in {@code docs/ERRORS.md}.
+ *
+ * <p>Thread safety: immutable.
+ */
+public enum ProblemType {
+
+    /** The path names a topic that does not exist. */
+    UNKNOWN_TOPIC("unknown-topic", "Unknown topic", 404),
+    /** The topic exists but has no partition with that number. */
+    UNKNOWN_PARTITION("unknown-partition", "Unknown partition", 404),
+    /** No endpoint answers at this path. */
+    NOT_FOUND("not-found", "Not found", 404),
+    /** A topic with that name already exists. */
+    TOPIC_EXISTS("topic-exists", "Topic already exists", 409),
+    /** The topic name breaks the naming rules or is reserved. */
+    INVALID_TOPIC("invalid-topic", "Invalid topic name", 400),
+    /** A topic config key is unknown or its value is out of range. */
+    INVALID_CONFIG("invalid-config", "Invalid topic config", 400),
+    /** A query or path parameter is missing, not a number, or out of range. */
+    INVALID_PARAMETER("invalid-parameter", "Invalid parameter", 400),
+    /** The body is not valid JSON, or valid JSON of the wrong shape. */
+    MALFORMED_JSON("malformed-json", "Malformed JSON", 400),
+    /** A record batch is truncated, inconsistent or not a v2 batch. */
+    MALFORMED_BATCH("malformed-batch", "Malformed record batch", 400),
+    /** A record batch's CRC-32C does not match its bytes. */
+    CORRUPT_BATCH("corrupt-batch", "Record batch checksum mismatch", 400),
+    /** A record batch uses a compression codec or format version this broker does not accept. */
+    UNSUPPORTED_BATCH("unsupported-batch", "Unsupported record batch format", 400),
+    /** The requested offset lies outside the partition's log. */
+    OFFSET_OUT_OF_RANGE("offset-out-of-range", "Offset out of range", 416),
+    /** One record is larger than the per-record limit. */
+    RECORD_TOO_LARGE("record-too-large", "Record too large", 413),
+    /** One record batch is larger than the per-batch limit. */
+    BATCH_TOO_LARGE("batch-too-large", "Record batch too large", 413),
+    /** The request body is larger than the per-request limit. */
+    REQUEST_TOO_LARGE("request-too-large", "Request too large", 413),
+    /** The request's Content-Type is not accepted here. */
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+    /** None of the media types in Accept can be produced here. */
+    NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
+    /** The path exists but not for this HTTP method. */
+    METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+    /** Free disk space is below the configured threshold, or the disk refused a write. Reads go on. */
+    INSUFFICIENT_STORAGE("insufficient-storage", "Insufficient storage", 507),
+    /** The broker is shutting down or the partition was closed under the request. */
+    UNAVAILABLE("unavailable", "Service unavailable", 503),
+    /** A fault inside the broker; the detail names it, the logs have the stack trace. */
+    INTERNAL_ERROR("internal-error", "Internal error", 500);
+
+    /** Prefix of every type URI. */
+    public static final String TYPE_PREFIX = "https://backbone.dev/problems/";
+
+    private final String slug;
+    private final String title;
+    private final int status;
+
+    ProblemType(String slug, String title, int status) {
+        this.slug = slug;
+        this.title = title;
+        this.status = status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The HTTP status code sent with this problem. */
+    public int status() {
+        return status;
+    }
+
+    public URI type() {
+        return URI.create(TYPE_PREFIX + slug);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.backbone.server.http;
+
+import dev.backbone.server.error.ProblemType;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.web.method.HandlerMethod;
+
+/**
+ * Adds to each operation of the OpenAPI description the problem+json responses its {@link ProblemResponses} names,
+ * plus those any endpoint may give, grouped by status, with the problem types and an example of each.
+ *
+ * <p>Thread safety: stateless.
+ */
+public final class OpenApiProblems implements OperationCustomizer {
+
+    private static final List<ProblemType> EVERYWHERE = List.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            ProblemType.NOT_ACCEPTABLE, ProblemType.UNAVAILABLE, ProblemType.INTERNAL_ERROR);
+
+    @Override
+    public Operation customize(Operation operation, HandlerMethod handlerMethod) {
+        ProblemResponses declared = handlerMethod.getMethodAnnotation(ProblemResponses.class);
+        List<ProblemType> types = new ArrayList<>(declared == null ? List.of() : List.of(declared.value()));
+        EVERYWHERE.stream().filter(t -> !types.contains(t)).forEach(types::add);
+        Map<Integer, List<ProblemType>> byStatus = new TreeMap<>();
+        types.forEach(t -> byStatus.computeIfAbsent(t.status(), s -> new ArrayList<>()).add(t));
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        byStatus.forEach((status, problems) -> {
+            StringBuilder description = new StringBuilder();
+            for (ProblemType problem : problems) {
+                description.append(description.isEmpty() ? "" : "; ").append(problem.title()).append(" (")
+                        .append(problem.type()).append(')');
+            }
+            MediaType media = new MediaType().schema(problemSchema());
+            Map<String, io.swagger.v3.oas.models.examples.Example> examples = new LinkedHashMap<>();
+            for (ProblemType problem : problems) {
+                Map<String, Object> example = new LinkedHashMap<>();
+                example.put("type", problem.type().toString());
+                example.put("title", problem.title());
+                example.put("status", problem.status());
+                examples.put(problem.slug(), new io.swagger.v3.oas.models.examples.Example().value(example));
+            }
+            media.setExamples(examples);
+            responses.addApiResponse(Integer.toString(status), new ApiResponse()
+                    .description(description.toString())
+                    .content(new Content().addMediaType("application/problem+json", media)));
+        });
+        operation.setResponses(responses);
+        return operation;
+    }
+
+    private static Schema<?> problemSchema() {
+        return new ObjectSchema()
+                .description("RFC 9457 problem details; extension members carry the facts of the failure")
+                .addProperty("type", new StringSchema().description("Stable problem type URI"))
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema());
+    }
+}

@@ -1,0 +1,266 @@
+package dev.backbone.server.http;
+
+import dev.backbone.client.Murmur2Partitioner;
+import dev.backbone.client.batch.RecordBatchBuilder;
+import dev.backbone.server.error.BackboneException;
+import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.log.AppendPrecondition;
+import dev.backbone.server.log.AppendResult;
+import dev.backbone.server.log.FlushMode;
+import dev.backbone.server.log.LogClosedException;
+import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.metrics.BackboneMetrics;
+import dev.backbone.server.topic.StorageGuard;
+import dev.backbone.server.topic.Topic;
+import dev.backbone.server.topic.TopicRegistry;
+import dev.backbone.server.topic.UnknownPartitionException;
+import dev.backbone.server.topic.UnknownTopicException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Appends produced records: picks partitions, builds one append per partition, runs it on the bounded append
+ * scheduler, and answers with every record's offset in request order.
+ *
+ * <p>Partitioning follows Kafka's default: an explicit partition wins, a keyed record goes to
+ * {@code toPositive(murmur2(key)) % partitions}, and unkeyed records are spread round-robin per topic. All of one
+ * request's records for one partition go into one {@link PartitionLog#append} call (split into several batches
+ * only when they exceed the batch limit), so they are appended together or not at all; different partitions are
+ * appended in parallel and independently. Nothing is appended before the whole request has been checked (sizes,
+ * partitions, free space), so a refused request changes nothing.
+ *
+ * <p>Thread safety: thread-safe.
+ */
+public final class ProduceService {
+
+    private final TopicRegistry registry;
+    private final StorageGuard storageGuard;
+    private final Scheduler appendScheduler;
+    private final HttpLimits limits;
+    private final BackboneMetrics metrics;
+    private final Clock clock;
+    private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+
+    public ProduceService(TopicRegistry registry, StorageGuard storageGuard, Scheduler appendScheduler,
+                          HttpLimits limits, BackboneMetrics metrics, Clock clock) {
+        this.registry = registry;
+        this.storageGuard = storageGuard;
+        this.appendScheduler = appendScheduler;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Appends {@code records} to {@code topic}, creating it if allowed.
+     *
+     * @param flushOverride the acknowledgement mode for this request, or null for the topic's
+     */
+    public Mono<List<RecordOffset>> produce(String topic, List<ProducedRecord> records, FlushMode flushOverride) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            checkRecords(records);
+            storageGuard.checkWritable();
+            return topic(topic).flatMap(t -> appendAll(t, records, flushOverride, started));
+        });
+    }
+
+    /**
+     * Appends {@code records} to one partition as one atomic append guarded by {@code precondition}, which runs
+     * under the partition's append lock with the offset the first record will get (key streams use it for
+     * optimistic concurrency). The topic must exist.
+     */
+    public Mono<List<RecordOffset>> produce(String topic, int partition, List<ProducedRecord> records,
+                                            FlushMode flushOverride, AppendPrecondition precondition) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            checkRecords(records);
+            storageGuard.checkWritable();
+            Topic t = registry.require(topic);
+            PartitionLog log = t.partition(partition);
+            long now = clock.millis();
+            AtomicLong bytes = new AtomicLong();
+            return Mono.fromCallable(() -> {
+                        ByteBuffer batches = build(records, now);
+                        bytes.set(batches.remaining());
+                        return append(t, log, batches, flush(t, flushOverride), precondition);
+                    })
+                    .subscribeOn(appendScheduler)
+                    .map(result -> offsets(partition, result, records.size()))
+                    .doOnNext(o -> metrics.recordProduce(topic, records.size(), bytes.get(),
+                            System.nanoTime() - started));
+        });
+    }
+
+    /**
+     * Appends client-made record batches to one partition as they are (the engine validates them and rewrites
+     * only base offsets and leader epochs), creating the topic if allowed.
+     *
+     * @param batches one or more v2 batches back to back, from position to limit; a direct buffer avoids a copy
+     */
+    public Mono<AppendResult> appendBatches(String topic, int partition, ByteBuffer batches,
+                                            FlushMode flushOverride) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            if (!batches.hasRemaining()) {
+                throw new BackboneException(ProblemType.MALFORMED_BATCH, "the body holds no record batch");
+            }
+            storageGuard.checkWritable();
+            int bytes = batches.remaining();
+            return topic(topic).flatMap(t -> {
+                PartitionLog log = t.partition(partition);
+                return Mono.fromCallable(() -> append(t, log, batches, flush(t, flushOverride), null))
+                        .subscribeOn(appendScheduler);
+            }).doOnNext(result -> metrics.recordProduce(topic, result.recordCount(), bytes,
+                    System.nanoTime() - started));
+        });
+    }
+
+    private Mono<Topic> topic(String name) {
+        Topic existing = registry.find(name).orElse(null);
+        if (existing != null) {
+            return Mono.just(existing);
+        }
+        // Creating a topic does file I/O: never on the event loop.
+        return Mono.fromCallable(() -> registry.getOrCreate(name)).subscribeOn(appendScheduler);
+    }
+
+    private Mono<List<RecordOffset>> appendAll(Topic topic, List<ProducedRecord> records, FlushMode flushOverride,
+                                               long started) {
+        int[] partitionOf = assignPartitions(topic, records);
+        List<List<Integer>> byPartition = new ArrayList<>(topic.partitionCount());
+        for (int p = 0; p < topic.partitionCount(); p++) {
+            byPartition.add(new ArrayList<>());
+        }
+        for (int i = 0; i < records.size(); i++) {
+            byPartition.get(partitionOf[i]).add(i);
+        }
+        FlushMode flush = flush(topic, flushOverride);
+        long now = clock.millis();
+        long[] offsetOf = new long[records.size()];
+        AtomicLong bytes = new AtomicLong();
+        List<Integer> used = new ArrayList<>();
+        for (int p = 0; p < byPartition.size(); p++) {
+            if (!byPartition.get(p).isEmpty()) {
+                used.add(p);
+            }
+        }
+        return Flux.fromIterable(used)
+                .flatMap(p -> {
+                    List<Integer> indexes = byPartition.get(p);
+                    List<ProducedRecord> mine = new ArrayList<>(indexes.size());
+                    indexes.forEach(i -> mine.add(records.get(i)));
+                    PartitionLog log = topic.partition(p);
+                    return Mono.fromCallable(() -> {
+                                ByteBuffer batches = build(mine, now);
+                                bytes.addAndGet(batches.remaining());
+                                return append(topic, log, batches, flush, null);
+                            })
+                            .subscribeOn(appendScheduler)
+                            .doOnNext(result -> {
+                                for (int k = 0; k < indexes.size(); k++) {
+                                    offsetOf[indexes.get(k)] = result.firstOffset() + k;
+                                }
+                            });
+                })
+                .then(Mono.fromSupplier(() -> {
+                    List<RecordOffset> offsets = new ArrayList<>(records.size());
+                    for (int i = 0; i < records.size(); i++) {
+                        offsets.add(new RecordOffset(partitionOf[i], offsetOf[i]));
+                    }
+                    metrics.recordProduce(topic.name(), records.size(), bytes.get(), System.nanoTime() - started);
+                    return offsets;
+                }));
+    }
+
+    private int[] assignPartitions(Topic topic, List<ProducedRecord> records) {
+        int count = topic.partitionCount();
+        int[] partitionOf = new int[records.size()];
+        AtomicInteger counter = null;
+        for (int i = 0; i < records.size(); i++) {
+            ProducedRecord record = records.get(i);
+            if (record.partition() != null) {
+                if (record.partition() < 0 || record.partition() >= count) {
+                    throw new UnknownPartitionException(topic.name(), record.partition(), count);
+                }
+                partitionOf[i] = record.partition();
+            } else if (record.key() != null) {
+                partitionOf[i] = Murmur2Partitioner.partition(record.key(), count);
+            } else {
+                if (counter == null) {
+                    counter = roundRobin.computeIfAbsent(topic.name(), t -> new AtomicInteger());
+                }
+                partitionOf[i] = Math.floorMod(counter.getAndIncrement(), count);
+            }
+        }
+        return partitionOf;
+    }
+
+    /** One or more batches holding {@code records} in order, each within the batch limit. */
+    private ByteBuffer build(List<ProducedRecord> records, long now) {
+        List<ByteBuffer> batches = new ArrayList<>(1);
+        RecordBatchBuilder builder = new RecordBatchBuilder();
+        for (ProducedRecord record : records) {
+            if (builder.recordCount() > 0
+                    && builder.estimatedSizeInBytes() + record.sizeInBytes() + 64L > limits.maxBatchBytes()) {
+                batches.add(builder.build());
+                builder = new RecordBatchBuilder();
+            }
+            long timestamp = record.timestampMs() != null ? record.timestampMs() : now;
+            builder.add(timestamp, record.key(), record.value(), record.headers());
+        }
+        batches.add(builder.build());
+        return batches.size() == 1 ? batches.get(0) : RecordBatchBuilder.concat(batches);
+    }
+
+    private AppendResult append(Topic topic, PartitionLog log, ByteBuffer batches, FlushMode flush,
+                                AppendPrecondition precondition) {
+        try {
+            return precondition == null ? log.append(batches, flush) : log.append(batches, flush, precondition);
+        } catch (IOException e) {
+            throw storageGuard.writeFailed(log.topicPartition().toString(), e);
+        } catch (LogClosedException e) {
+            if (registry.find(topic.name()).orElse(null) != topic) {
+                throw new UnknownTopicException(topic.name());
+            }
+            throw e;
+        }
+    }
+
+    private void checkRecords(List<ProducedRecord> records) {
+        if (records.isEmpty()) {
+            throw new BackboneException(ProblemType.MALFORMED_JSON, "a produce request needs at least one record");
+        }
+        for (int i = 0; i < records.size(); i++) {
+            int size = records.get(i).sizeInBytes();
+            if (size > limits.maxRecordBytes()) {
+                throw new BackboneException(ProblemType.RECORD_TOO_LARGE, "record " + i + " has " + size
+                        + " bytes of key, value and headers; at most " + limits.maxRecordBytes() + " are accepted",
+                        Map.of("index", i, "sizeBytes", size, "limitBytes", limits.maxRecordBytes()));
+            }
+        }
+    }
+
+    private static FlushMode flush(Topic topic, FlushMode override) {
+        return override != null ? override : topic.config().flushMode();
+    }
+
+    private static List<RecordOffset> offsets(int partition, AppendResult result, int count) {
+        RecordOffset[] offsets = new RecordOffset[count];
+        for (int k = 0; k < count; k++) {
+            offsets[k] = new RecordOffset(partition, result.firstOffset() + k);
+        }
+        return Arrays.asList(offsets);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.backbone.server.http;
+
+import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.topic.InvalidConfigException;
+import dev.backbone.server.topic.InvalidTopicException;
+import dev.backbone.server.topic.TopicDescription;
+import dev.backbone.server.topic.TopicNames;
+import dev.backbone.server.topic.TopicRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * {@code /v1/topics}: create, list, describe and delete topics. Creation and deletion do file I/O and run on the
+ * blocking scheduler.
+ *
+ * <p>Thread safety: stateless apart from its collaborators, which are thread-safe.
+ */
+@RestController
+@RequestMapping(path = "/v1/topics", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Topics", description = "Create, list, describe and delete topics")
+public class TopicsController {
+
+    /**
+     * The body of a create request.
+     *
+     * @param name       the topic name: letters, digits, '.', '_', '-', at most 249 characters
+     * @param partitions the partition count; the broker default when absent
+     * @param config     topic config, values as JSON strings, numbers or booleans
+     */
+    public record CreateTopicRequest(String name, Integer partitions, Map<String, Object> config) {
+    }
+
+    /** One entry of the topic list. */
+    public record TopicSummary(String name, int partitions, boolean internal) {
+    }
+
+    /** The topic list. */
+    public record TopicList(List<TopicSummary> topics) {
+    }
+
+    private final TopicRegistry registry;
+    private final Scheduler blockingScheduler;
+
+    public TopicsController(TopicRegistry registry, BlockingScheduler blockingScheduler) {
+        this.registry = registry;
+        this.blockingScheduler = blockingScheduler.scheduler();
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Create a topic", description = "Answers 201 with the new topic's description.")
+    @ProblemResponses({ProblemType.TOPIC_EXISTS, ProblemType.INVALID_TOPIC, ProblemType.INVALID_CONFIG,
+            ProblemType.MALFORMED_JSON, ProblemType.INSUFFICIENT_STORAGE})
+    public Mono<ResponseEntity<TopicDescription>> create(@RequestBody CreateTopicRequest request) {
+        return Mono.fromCallable(() -> {
+            if (request.name() == null) {
+                throw new InvalidTopicException(null, "the body needs a \"name\"");
+            }
+            if (TopicNames.isInternal(request.name())) {
+                throw new InvalidTopicException(request.name(), "names starting with '"
+                        + TopicNames.INTERNAL_PREFIX + "' are reserved for the broker's own topics");
+            }
+            int partitions = request.partitions() != null ? request.partitions()
+                    : registry.options().defaultPartitions();
+            TopicDescription created = registry.create(request.name(), partitions, configStrings(request.config()));
+            return ResponseEntity.created(URI.create("/v1/topics/" + created.name())).body(created);
+        }).subscribeOn(blockingScheduler);
+    }
+
+    @GetMapping
+    @Operation(summary = "List topics", description = "Internal topics (names starting with '__') only with"
+            + " internal=true.")
+    public TopicList list(@Parameter(description = "include the broker's internal topics")
+                          @RequestParam(name = "internal", defaultValue = "false") boolean internal) {
+        List<TopicSummary> topics = registry.names(internal).stream()
+                .flatMap(name -> registry.find(name).stream())
+                .map(t -> new TopicSummary(t.name(), t.partitionCount(), t.isInternal()))
+                .toList();
+        return new TopicList(topics);
+    }
+
+    @GetMapping("/{topic}")
+    @Operation(summary = "Describe a topic", description = "Per partition: start and end offset and size in"
+            + " bytes; and the effective config.")
+    @ProblemResponses(ProblemType.UNKNOWN_TOPIC)
+    public TopicDescription describe(@PathVariable("topic") String topic) {
+        return registry.describe(topic);
+    }
+
+    @DeleteMapping("/{topic}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a topic and all its data")
+    @ProblemResponses(ProblemType.UNKNOWN_TOPIC)
+    public Mono<Void> delete(@PathVariable("topic") String topic) {
+        return Mono.<Void>fromRunnable(() -> registry.delete(topic)).subscribeOn(blockingScheduler);
+    }
+
+    private static Map<String, String> configStrings(Map<String, Object> config) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        if (config == null) {
+            return strings;
+        }
+        config.forEach((key, value) -> {
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                strings.put(key, value.toString());
+            } else {
+                throw new InvalidConfigException(key, value == null ? null : value.toString(),
+                        "must be a JSON string, number or boolean");
+            }
+        });
+        return strings;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.backbone.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The produce and fetch meters, tagged by topic:
+ *
+ * <ul>
+ *   <li>{@code backbone_produce_records_total}, {@code backbone_produce_bytes_total}</li>
+ *   <li>{@code backbone_fetch_records_total}, {@code backbone_fetch_bytes_total}</li>
+ *   <li>{@code backbone_produce_latency_seconds}, {@code backbone_fetch_latency_seconds}: histograms from the
+ *       request's arrival to its answer (a fetch's includes its long-poll wait)</li>
+ *   <li>{@code backbone_long_polls_waiting}: fetches parked until data arrives</li>
+ * </ul>
+ *
+ * <p>Meters of one topic are built once and cached, since looking a meter up by name and tags on every request
+ * costs more than the counting itself; {@link #removeTopic} drops them when the topic is deleted.
+ *
+ * <p>Thread safety: thread-safe.
+ */
+public final class BackboneMetrics {
+
+    public static final String PRODUCE_RECORDS = "backbone.produce.records";
+    public static final String PRODUCE_BYTES = "backbone.produce.bytes";
+    public static final String FETCH_RECORDS = "backbone.fetch.records";
+    public static final String FETCH_BYTES = "backbone.fetch.bytes";
+    public static final String PRODUCE_LATENCY = "backbone.produce.latency";
+    public static final String FETCH_LATENCY = "backbone.fetch.latency";
+    public static final String LONG_POLLS_WAITING = "backbone.long.polls.waiting";
+
+    private final MeterRegistry registry;
+    private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
+
+    public BackboneMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void recordProduce(String topic, long records, long bytes, long nanos) {
+        TopicMeters meters = meters(topic);
+        meters.produceRecords.increment(records);
+        meters.produceBytes.increment(bytes);
+        meters.produceLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void recordFetch(String topic, long records, long bytes, long nanos) {
+        TopicMeters meters = meters(topic);
+        meters.fetchRecords.increment(records);
+        meters.fetchBytes.increment(bytes);
+        meters.fetchLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Publishes the number of waiting long polls, read from {@code waiting} at each scrape. */
+    public void bindLongPollsWaiting(Supplier<Number> waiting) {
+        Gauge.builder(LONG_POLLS_WAITING, waiting).description("Fetches waiting for data to arrive")
+                .register(registry);
+    }
+
+    public void removeTopic(String topic) {
+        TopicMeters meters = topics.remove(topic);
+        if (meters != null) {
+            meters.all().forEach(registry::remove);
+        }
+    }
+
+    private TopicMeters meters(String topic) {
+        TopicMeters meters = topics.get(topic);
+        return meters != null ? meters : topics.computeIfAbsent(topic, t -> new TopicMeters(registry, t));
+    }
+
+    /** Every meter of one topic. */
+    private static final class TopicMeters {
+        final Counter produceRecords;
+        final Counter produceBytes;
+        final Counter fetchRecords;
+        final Counter fetchBytes;
+        final Timer produceLatency;
+        final Timer fetchLatency;
+
+        TopicMeters(MeterRegistry registry, String topic) {
+            produceRecords = Counter.builder(PRODUCE_RECORDS).tag("topic", topic).baseUnit("records")
+                    .description("Records appended by produce requests").register(registry);
+            produceBytes = Counter.builder(PRODUCE_BYTES).tag("topic", topic).baseUnit("bytes")
+                    .description("Record batch bytes appended by produce requests").register(registry);
+            fetchRecords = Counter.builder(FETCH_RECORDS).tag("topic", topic).baseUnit("records")
+                    .description("Records sent to consumers").register(registry);
+            fetchBytes = Counter.builder(FETCH_BYTES).tag("topic", topic).baseUnit("bytes")
+                    .description("Record batch bytes sent to consumers").register(registry);
+            produceLatency = latency(registry, PRODUCE_LATENCY, topic, "Produce request latency");
+            fetchLatency = latency(registry, FETCH_LATENCY, topic, "Fetch request latency, long-poll wait included");
+        }
+
+        private static Timer latency(MeterRegistry registry, String name, String topic, String description) {
+            return Timer.builder(name).tag("topic", topic).description(description)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+        }
+
+        List<Meter> all() {
+            return List.of(produceRecords, produceBytes, fetchRecords, fetchBytes, produceLatency, fetchLatency);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.backbone.server.topic;
+
+/**
+ * Told when topics come and go, so that per-partition state (long-poll waiters, metrics, indexes) can follow.
+ * Called on the thread that created or deleted the topic, outside any request's event loop; must not block long.
+ */
+public interface TopicListener {
+
+    /** The topic is open and its partitions accept appends. */
+    void topicCreated(Topic topic);
+
+    /** The topic is gone from the registry; its logs are being closed and deleted. */
+    void topicDeleted(String name);
+}

@@ -1,0 +1,270 @@
+package dev.backbone.server.topic;
+
+import dev.backbone.server.log.LogConfig;
+import dev.backbone.server.log.LogManager;
+import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.log.TopicPartition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The topics of this broker and the only door from the layers above into the engine's logs.
+ *
+ * <p>At start it loads {@link TopicStore}'s metadata, finishes interrupted deletions, adopts partition
+ * directories that have no metadata (a data directory written by an older version, or metadata lost) with default
+ * config and a WARN, and opens every partition, which runs the engine's recovery where needed.
+ *
+ * <p>Thread safety: lookups are lock-free reads of a concurrent map; creations and deletions are serialized by
+ * one lock, since they do file I/O and must not interleave on the same name. Create and delete block: call them
+ * off the event loop.
+ */
+public final class TopicRegistry {
+
+    private static final System.Logger LOG = System.getLogger(TopicRegistry.class.getName());
+
+    private final LogManager logManager;
+    private final TopicRegistryOptions options;
+    private final TopicStore store;
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final List<TopicListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock changeLock = new ReentrantLock();
+
+    /** Opens every known topic; blocks for as long as recovery takes. */
+    public TopicRegistry(LogManager logManager, TopicRegistryOptions options) throws IOException {
+        this.logManager = logManager;
+        this.options = options;
+        this.store = new TopicStore(logManager.dataDir());
+        for (String name : store.pendingDeletions()) {
+            LOG.log(Level.WARNING, "finishing the deletion of topic ''{0}'' interrupted by a stop", name);
+            deletePartitionsOnDisk(name);
+            store.finishDeleting(name);
+        }
+        Map<String, TopicStore.StoredTopic> stored = new TreeMap<>();
+        for (TopicStore.StoredTopic topic : store.loadAll()) {
+            stored.put(topic.name(), topic);
+        }
+        adoptOrphanPartitions(stored);
+        for (TopicStore.StoredTopic topic : stored.values()) {
+            TopicConfig config = TopicConfig.parse(topic.config(), options.defaultLogConfig());
+            topics.put(topic.name(), open(topic.name(), topic.partitions(), config));
+        }
+    }
+
+    public TopicRegistryOptions options() {
+        return options;
+    }
+
+    /**
+     * Creates a topic and opens its partitions; listeners hear of it before this returns.
+     *
+     * @throws TopicExistsException   when the name is taken
+     * @throws InvalidTopicException  when the name breaks the rules or the partition count is out of range
+     * @throws InvalidConfigException when a config key is unknown or a value bad
+     * @throws UncheckedIOException   when the file system refuses; nothing of the topic is left behind
+     */
+    public TopicDescription create(String name, int partitions, Map<String, String> config) {
+        TopicNames.validate(name);
+        if (partitions < 1 || partitions > options.maxPartitions()) {
+            throw new InvalidTopicException(name, "partitions must be between 1 and " + options.maxPartitions()
+                    + ", was " + partitions);
+        }
+        TopicConfig topicConfig = TopicConfig.parse(config, options.defaultLogConfig());
+        changeLock.lock();
+        try {
+            if (topics.containsKey(name)) {
+                throw new TopicExistsException(name);
+            }
+            Topic topic;
+            try {
+                store.write(new TopicStore.StoredTopic(name, partitions, topicConfig.overrides()));
+                topic = open(name, partitions, topicConfig);
+            } catch (IOException e) {
+                rollBackCreate(name);
+                throw new UncheckedIOException("could not create topic '" + name + "'", e);
+            }
+            topics.put(name, topic);
+            listeners.forEach(l -> l.topicCreated(topic));
+            LOG.log(Level.INFO, "created topic ''{0}'' with {1} partition(s), config {2}", name, partitions,
+                    topicConfig.overrides());
+            return describe(topic);
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    /**
+     * Removes a topic: requests that arrive afterwards see it as unknown, then its logs are closed and deleted.
+     *
+     * @throws UnknownTopicException when there is no such topic
+     */
+    public void delete(String name) {
+        changeLock.lock();
+        try {
+            Topic topic = topics.get(name);
+            if (topic == null) {
+                throw new UnknownTopicException(name);
+            }
+            store.markDeleting(name);
+            topics.remove(name);
+            listeners.forEach(l -> l.topicDeleted(name));
+            for (PartitionLog partition : topic.partitions()) {
+                logManager.delete(partition.topicPartition());
+            }
+            store.finishDeleting(name);
+            LOG.log(Level.INFO, "deleted topic ''{0}''", name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete topic '" + name + "'", e);
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    /** Topic names, sorted; internal ones ({@code __} prefix) only when asked. */
+    public List<String> names(boolean includeInternal) {
+        return topics.keySet().stream()
+                .filter(n -> includeInternal || !TopicNames.isInternal(n))
+                .sorted()
+                .toList();
+    }
+
+    /** Every topic name, internal ones included, sorted. */
+    public List<String> names() {
+        return names(true);
+    }
+
+    /** @throws UnknownTopicException when there is no such topic */
+    public TopicDescription describe(String name) {
+        return describe(require(name));
+    }
+
+    public Optional<Topic> find(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    /** @throws UnknownTopicException when there is no such topic */
+    public Topic require(String name) {
+        Topic topic = topics.get(name);
+        if (topic == null) {
+            throw new UnknownTopicException(name);
+        }
+        return topic;
+    }
+
+    /**
+     * The topic, created with the default partition count and config if missing and auto-creation is on. Internal
+     * names are never created this way. May block (creation does file I/O).
+     *
+     * @throws UnknownTopicException when missing and not to be created
+     * @throws InvalidTopicException when missing and the name is not legal
+     */
+    public Topic getOrCreate(String name) {
+        Topic topic = topics.get(name);
+        if (topic != null) {
+            return topic;
+        }
+        if (!options.autoCreate() || TopicNames.isInternal(name)) {
+            throw new UnknownTopicException(name);
+        }
+        try {
+            create(name, options.defaultPartitions(), Map.of());
+        } catch (TopicExistsException raced) {
+            // Another request created it first: that topic is as good.
+        }
+        return require(name);
+    }
+
+    /**
+     * @throws UnknownTopicException     when there is no such topic
+     * @throws UnknownPartitionException when the topic has no such partition
+     */
+    public PartitionLog partition(String topic, int partition) {
+        return require(topic).partition(partition);
+    }
+
+    /**
+     * Registers a listener and, under the same lock that guards changes, tells it of every topic that exists
+     * now, so it misses none and hears of none twice.
+     */
+    public void addListener(TopicListener listener) {
+        changeLock.lock();
+        try {
+            listeners.add(listener);
+            topics.values().forEach(listener::topicCreated);
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    public void removeListener(TopicListener listener) {
+        listeners.remove(listener);
+    }
+
+    private TopicDescription describe(Topic topic) {
+        List<PartitionDescription> partitions = new ArrayList<>(topic.partitionCount());
+        for (PartitionLog log : topic.partitions()) {
+            partitions.add(new PartitionDescription(log.topicPartition().partition(), log.logStartOffset(),
+                    log.logEndOffset(), log.sizeBytes()));
+        }
+        return new TopicDescription(topic.name(), topic.isInternal(), partitions, topic.config().asMap());
+    }
+
+    private Topic open(String name, int partitions, TopicConfig config) throws IOException {
+        LogConfig logConfig = config.toLogConfig();
+        List<PartitionLog> logs = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            logs.add(logManager.openOrCreate(new TopicPartition(name, p), logConfig));
+        }
+        return new Topic(name, config, logs);
+    }
+
+    private void rollBackCreate(String name) {
+        try {
+            store.markDeleting(name);
+            deletePartitionsOnDisk(name);
+            store.finishDeleting(name);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "could not roll back the failed creation of topic '" + name + "'", e);
+        }
+    }
+
+    private void deletePartitionsOnDisk(String name) throws IOException {
+        for (TopicPartition tp : logManager.existingOnDisk()) {
+            if (tp.topic().equals(name)) {
+                logManager.delete(tp);
+            }
+        }
+        for (var log : logManager.partitions()) {
+            if (log.topicPartition().topic().equals(name)) {
+                logManager.delete(log.topicPartition());
+            }
+        }
+    }
+
+    private void adoptOrphanPartitions(Map<String, TopicStore.StoredTopic> stored) throws IOException {
+        Map<String, Integer> highest = new TreeMap<>();
+        for (TopicPartition tp : logManager.existingOnDisk()) {
+            highest.merge(tp.topic(), tp.partition(), Math::max);
+        }
+        Set<String> orphans = new TreeSet<>(highest.keySet());
+        orphans.removeAll(stored.keySet());
+        for (String name : orphans) {
+            int partitions = highest.get(name) + 1;
+            LOG.log(Level.WARNING, "partition directories of topic ''{0}'' have no metadata in {1}; adopting them"
+                    + " as {2} partition(s) with the default config", name, store.directory(), partitions);
+            TopicStore.StoredTopic topic = new TopicStore.StoredTopic(name, partitions, Map.of());
+            store.write(topic);
+            stored.put(name, topic);
+        }
+    }
+}
