@@ -1,6 +1,7 @@
 package dev.backbone.server.audit;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +11,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import dev.backbone.client.batch.RecordBatchDescriptor;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.backbone.server.log.AppendObserver;
+import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.log.TopicPartition;
 
 /**
  * Keeps one partition's audit chain (see {@link ChainDescriptor}) in step with its segments.
@@ -35,13 +37,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread safety: thread safe. One lock guards the state; appends, retention and head reads take it briefly,
  * and {@link #verify} only takes it to pin a snapshot, so a long verification never holds up appends.
  */
-public final class PartitionChain implements AutoCloseable {
+public final class PartitionChain implements AppendObserver, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PartitionChain.class);
+    private static final System.Logger LOG = System.getLogger(PartitionChain.class.getName());
     private static final int MAX_VERIFY_ATTEMPTS = 3;
+    private static final long RETRY_PAUSE_MS = 50;
 
     private final String name;
     private final Path directory;
+    private final Executor syncExecutor;
     private final ReentrantLock lock = new ReentrantLock();
     private final ChainHasher hasher = new ChainHasher();
     private final ByteBuffer window = ByteBuffer.allocate(64 * 1024);
@@ -54,9 +58,35 @@ public final class PartitionChain implements AutoCloseable {
     private long generation;
     private boolean closed;
 
-    private PartitionChain(String name, Path directory) {
+    private PartitionChain(String name, Path directory, Executor syncExecutor) {
         this.name = name;
         this.directory = directory;
+        this.syncExecutor = syncExecutor;
+    }
+
+    /**
+     * Opens the chain of {@code log}, registers it as the log's append observer and catches up with what was
+     * appended meanwhile. Undo with {@link #detach}.
+     *
+     * @param syncExecutor runs the fsync and close of a chain file once its segment rolled, off the append lock
+     */
+    public static PartitionChain attach(PartitionLog log, Executor syncExecutor) throws IOException {
+        PartitionChain chain = open(log.topicPartition().toString(), log.directory(), syncExecutor);
+        try {
+            log.addAppendObserver(chain);
+            chain.catchUp();
+            return chain;
+        } catch (IOException | RuntimeException e) {
+            log.removeAppendObserver(chain);
+            chain.close();
+            throw e;
+        }
+    }
+
+    /** Stops observing {@code log} and closes the chain (forcing its active file). */
+    public void detach(PartitionLog log) throws IOException {
+        log.removeAppendObserver(this);
+        close();
     }
 
     /**
@@ -64,11 +94,12 @@ public final class PartitionChain implements AutoCloseable {
      * files of segments that no longer exist are folded into the anchor or dropped, trailing entries the
      * segments no longer hold are dropped, and missing entries are computed from the segment bytes.
      *
-     * @param name      the partition's name, for log messages
-     * @param directory the partition directory holding the {@code .log} segment files
+     * @param name         the partition's name, for log messages
+     * @param directory    the partition directory holding the {@code .log} segment files
+     * @param syncExecutor runs the fsync and close of a chain file once its segment rolled
      */
-    public static PartitionChain open(String name, Path directory) throws IOException {
-        PartitionChain chain = new PartitionChain(name, directory);
+    public static PartitionChain open(String name, Path directory, Executor syncExecutor) throws IOException {
+        PartitionChain chain = new PartitionChain(name, directory, syncExecutor);
         chain.lock.lock();
         try {
             chain.recover();
@@ -83,7 +114,9 @@ public final class PartitionChain implements AutoCloseable {
      * Never throws: the append is already on disk, and a chain entry that could not be written is computed from
      * the segment on the next append, roll or restart.
      */
-    public void onAppend(long segmentBaseOffset, long filePosition, ByteBuffer storedBatches) {
+    @Override
+    public void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition,
+                         ByteBuffer storedBatches) {
         lock.lock();
         try {
             if (closed) {
@@ -114,8 +147,8 @@ public final class PartitionChain implements AutoCloseable {
             if (active != null) {
                 active.resetPending();
             }
-            LOG.warn("{}: could not chain the append at position {} of segment {}; the chain will catch up from "
-                    + "the segment file", name, filePosition, segmentBaseOffset, e);
+            LOG.log(Level.WARNING, name + ": could not chain the append at position " + filePosition
+                    + " of segment " + segmentBaseOffset + "; the chain will catch up from the segment file", e);
         } finally {
             recount();
             lock.unlock();
@@ -126,6 +159,7 @@ public final class PartitionChain implements AutoCloseable {
      * Called after retention deleted the segments wholly below {@code newLogStartOffset}: keeps the link of the
      * last deleted batch as the anchor, then deletes their chain files.
      */
+    @Override
     public void onSegmentsDeleted(long newLogStartOffset) {
         lock.lock();
         try {
@@ -145,8 +179,8 @@ public final class PartitionChain implements AutoCloseable {
                 dropSegments(dropped, segments.higherKey(last.baseOffset), last.lastLink, last.lastOffset);
             }
         } catch (IOException e) {
-            LOG.error("{}: could not move the chain anchor to {}; the chain files stay until the next retention "
-                    + "run or restart", name, newLogStartOffset, e);
+            LOG.log(Level.ERROR, name + ": could not move the chain anchor to " + newLogStartOffset
+                    + "; the chain files stay until the next retention run or restart", e);
         } finally {
             lock.unlock();
         }
@@ -209,8 +243,15 @@ public final class PartitionChain implements AutoCloseable {
                 }
                 throw e;
             }
-            if (result.valid() || attempt == MAX_VERIFY_ATTEMPTS || !changedSince(before)) {
+            if (result.valid() || attempt == MAX_VERIFY_ATTEMPTS) {
                 return result;
+            }
+            if (!changedSince(before)) {
+                if (result.reason() != ChainBreak.MISSING_SEGMENT) {
+                    return result;
+                }
+                // Retention renames a segment's files before it tells the chain: give it a moment, then look again.
+                pause();
             }
         }
     }
@@ -234,6 +275,14 @@ public final class PartitionChain implements AutoCloseable {
         }
     }
 
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private boolean changedSince(long before) {
         lock.lock();
         try {
@@ -250,7 +299,8 @@ public final class PartitionChain implements AutoCloseable {
                 spans.add(new ChainSnapshot.Span(state.baseOffset, state.endPosition, state.entryCount));
             } else {
                 // A closed segment no longer grows: check all of it, so bytes or entries added later show up.
-                long size = Files.size(ChainDescriptor.segmentFile(directory, state.baseOffset));
+                Path segment = ChainDescriptor.segmentFile(directory, state.baseOffset);
+                long size = Files.exists(segment) ? Files.size(segment) : state.endPosition;
                 spans.add(new ChainSnapshot.Span(state.baseOffset, size, Integer.MAX_VALUE));
             }
         }
@@ -295,7 +345,7 @@ public final class PartitionChain implements AutoCloseable {
             }
         }
         for (long base : orphans) {
-            LOG.info("{}: deleting chain file of segment {}, which no longer exists", name, base);
+            LOG.log(Level.INFO, name + ": deleting the chain file of segment " + base + ", which no longer exists");
             Files.deleteIfExists(ChainDescriptor.chainFile(directory, base));
         }
     }
@@ -318,9 +368,7 @@ public final class PartitionChain implements AutoCloseable {
                 : between.subSet(active.state().baseOffset, false, base, true)) {
             if (active != null) {
                 active.catchUpTo(Files.size(ChainDescriptor.segmentFile(directory, active.state().baseOffset)));
-                try (SegmentChainWriter closing = active) {
-                    closing.force();
-                }
+                syncAndClose(active);
             }
             SegmentChainState previous = active == null ? null : active.state();
             SegmentChainState state = previous == null ? new SegmentChainState(next, anchorLink, anchorLastOffset)
@@ -329,6 +377,18 @@ public final class PartitionChain implements AutoCloseable {
             segments.put(next, state);
             active.reconcile();
         }
+    }
+
+    /** Forces a rolled segment's chain file off the append lock, then closes it. */
+    private void syncAndClose(SegmentChainWriter rolled) {
+        syncExecutor.execute(() -> {
+            try (rolled) {
+                rolled.force();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, name + ": could not fsync a rolled chain file; it is recomputed from its "
+                        + "segment if a power loss takes entries", e);
+            }
+        });
     }
 
     private void dropSegments(List<SegmentChainState> dropped, long nextBase, ChainLink link, long lastOffset)
@@ -360,7 +420,7 @@ public final class PartitionChain implements AutoCloseable {
             return ChainAnchor.read(directory);
         } catch (CorruptChainException e) {
             // Left in place so verification keeps reporting it; the chain continues from genesis meanwhile.
-            LOG.error("{}: {}", name, e.getMessage());
+            LOG.log(Level.ERROR, name + ": " + e.getMessage());
             return Optional.empty();
         }
     }

@@ -3,15 +3,13 @@ package dev.backbone.server.audit;
 import static dev.backbone.server.audit.ChainDescriptor.ENTRY_SIZE;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Extends one segment's chain file: from batches handed over by the engine, from the segment file when the
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SegmentChainWriter implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SegmentChainWriter.class);
+    private static final System.Logger LOG = System.getLogger(SegmentChainWriter.class.getName());
     private static final int FLUSH_ENTRIES = 1024;
 
     private final String name;
@@ -83,8 +81,8 @@ final class SegmentChainWriter implements AutoCloseable {
         if (count != original || fragment) {
             file.truncate(count);
             if (count != original) {
-                LOG.warn("{}: dropped {} of {} entries of {} that the segment no longer holds", name,
-                        original - count, original, file.path());
+                LOG.log(Level.WARNING, name + ": dropped " + (original - count) + " of " + original + " entries of "
+                        + file.path() + " that the segment no longer holds");
             }
         }
         resetPending();
@@ -111,11 +109,14 @@ final class SegmentChainWriter implements AutoCloseable {
             }
             if (step != BatchCursor.Step.END) {
                 // Either an append still being written (the engine will hand it over) or damage recovery left.
-                LOG.debug("{}: chain of {} stops at position {} ({}) before {}", name, segmentPath,
-                        cursor.position(), step, end);
+                BatchCursor.Step stopped = step;
+                long at = cursor.position();
+                LOG.log(Level.DEBUG, () -> name + ": chain of " + segmentPath + " stops at position " + at + " ("
+                        + stopped + ") before " + end);
             }
         } catch (NoSuchFileException e) {
-            LOG.warn("{}: segment {} is gone; its chain stays at {} entries", name, segmentPath, state.entryCount);
+            LOG.log(Level.WARNING, name + ": segment " + segmentPath + " is gone; its chain stays at "
+                    + state.entryCount + " entries");
         }
         flush();
     }
@@ -225,8 +226,8 @@ final class SegmentChainWriter implements AutoCloseable {
             keep--;
             last = keep == 0 ? null : file.readEntry(keep - 1);
         }
-        LOG.warn("{}: bytes at position {} of {} were rewritten; chain cut from {} to {} entries", name, position,
-                segmentPath, state.entryCount, keep);
+        LOG.log(Level.WARNING, name + ": bytes at position " + position + " of " + segmentPath
+                + " were rewritten; chain cut from " + state.entryCount + " to " + keep + " entries");
         file.truncate(keep);
         rewinds++;
         state.resetTo(keep, last);

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import dev.backbone.client.batch.RecordBatchDescriptor;
+import dev.backbone.server.log.TopicPartition;
 
 /**
  * Writes segment files the way the engine lays them out ({@code <20-digit base>.log}, batches back to back, base
@@ -21,6 +22,8 @@ import dev.backbone.client.batch.RecordBatchDescriptor;
  * compare the chain against a simple model.
  */
 final class FileLogFixture {
+
+    static final TopicPartition TP = new TopicPartition("t", 0);
 
     /** One stored batch, as the model remembers it. */
     record Stored(long segmentBase, long position, int size, long baseOffset, long lastOffset) {
@@ -102,7 +105,7 @@ final class FileLogFixture {
         segmentSizes.put(base, position + total);
         stored.addAll(result);
         if (notify) {
-            chain.onAppend(base, position, write.asReadOnlyBuffer());
+            chain.onAppend(TP, base, position, write.asReadOnlyBuffer());
         }
         return result;
     }
