@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
@@ -71,6 +72,7 @@ final class LocalPartitionLog implements PartitionLog {
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<LogSegment> unflushedSealed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final LongAdder flushes = new LongAdder();
     private final CopyOnWriteArrayList<LongConsumer> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<AppendObserver> observers = new CopyOnWriteArrayList<>();
 
@@ -362,6 +364,7 @@ final class LocalPartitionLog implements PartitionLog {
             directorySyncedForBase = snapshot.segment().baseOffset();
         }
         snapshot.segment().flushLog();
+        flushes.increment();
         durableOffset = Math.max(durableOffset, snapshot.offset());
     }
 
@@ -444,6 +447,11 @@ final class LocalPartitionLog implements PartitionLog {
     /** The offset below which all data is fsynced (the recovery point to checkpoint). */
     long recoveryPoint() {
         return durableOffset;
+    }
+
+    /** How many fsyncs of the active data this log has done (group commit shares them). */
+    long flushCount() {
+        return flushes.sum();
     }
 
     @Override

@@ -1,0 +1,130 @@
+package dev.backbone.server.log;
+
+import dev.backbone.client.batch.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GroupCommitTest {
+
+    private static final int THREADS = 32;
+    private static final int APPENDS_PER_THREAD = 40;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void concurrentSyncAppendersShareFsyncsAndEveryAckIsDurableAndVisible() throws Exception {
+        try (LogManager manager = new LogManager(dataDir, LogManagerOptions.DEFAULT)) {
+            LocalPartitionLog log = (LocalPartitionLog) manager.openOrCreate(new TopicPartition("sync", 0),
+                    LogConfig.DEFAULT.withSegmentBytes(64 * 1024).withFlushMode(FlushMode.SYNC));
+            Map<Long, String> acknowledged = new ConcurrentHashMap<>();
+            AtomicBoolean done = new AtomicBoolean();
+            List<String> violations = new ArrayList<>();
+            Thread watcher = new Thread(() -> {
+                // Readers must never see SYNC data that is not yet durable.
+                while (!done.get()) {
+                    long visible = log.logEndOffset();
+                    long durable = log.recoveryPoint();
+                    if (visible > durable) {
+                        synchronized (violations) {
+                            violations.add("visible " + visible + " > durable " + durable);
+                        }
+                    }
+                    Thread.onSpinWait();
+                }
+            });
+            watcher.start();
+            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            long flushesBefore = log.flushCount();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < APPENDS_PER_THREAD; i++) {
+                        String value = "t" + thread + "-" + i;
+                        AppendResult result = log.append(TestBatches.batch(i, value), FlushMode.SYNC);
+                        assertThat(log.recoveryPoint()).as("durable at ack").isGreaterThan(result.lastOffset());
+                        assertThat(log.logEndOffset()).as("visible at ack").isGreaterThan(result.lastOffset());
+                        acknowledged.put(result.firstOffset(), value);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            done.set(true);
+            watcher.join();
+            long flushes = log.flushCount() - flushesBefore;
+            int appends = THREADS * APPENDS_PER_THREAD;
+            System.out.println("GroupCommitTest: " + appends + " SYNC appends from " + THREADS + " threads took "
+                    + flushes + " fsyncs");
+
+            assertThat(violations).isEmpty();
+            assertThat(log.logEndOffset()).isEqualTo(appends);
+            assertThat(flushes).as("fsyncs shared between appenders").isLessThan(appends);
+            List<Record> records = TestBatches.readAll(log, 0, 1 << 16);
+            assertThat(records).hasSize(appends);
+            for (Record record : records) {
+                assertThat(TestBatches.text(record)).isEqualTo(acknowledged.get(record.offset()));
+            }
+        }
+    }
+
+    @Test
+    void noneAppendsAfterAPendingSyncAppendBecomeVisibleOnlyWithItsFsync() throws Exception {
+        try (LogManager manager = new LogManager(dataDir, LogManagerOptions.DEFAULT)) {
+            LocalPartitionLog log = (LocalPartitionLog) manager.openOrCreate(new TopicPartition("mixed", 0),
+                    LogConfig.DEFAULT);
+            AtomicBoolean done = new AtomicBoolean();
+            List<String> violations = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                FlushMode mode = t % 2 == 0 ? FlushMode.SYNC : FlushMode.NONE;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        AppendResult result = log.append(TestBatches.batch(i, "v" + i), mode);
+                        if (mode == FlushMode.SYNC && log.recoveryPoint() <= result.lastOffset()) {
+                            synchronized (violations) {
+                                violations.add("SYNC ack of " + result.lastOffset() + " before it was durable");
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            done.set(true);
+            assertThat(violations).isEmpty();
+            // Every append was acknowledged, so everything is visible now (the last fsync covered the NONE tail).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.logEndOffset() < 800 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(log.logEndOffset()).isEqualTo(800);
+            assertThat(TestBatches.readAll(log, 0, 1 << 16)).hasSize(800);
+        }
+    }
+}
