@@ -1,7 +1,6 @@
 package dev.backbone.server.stream;
 
 import dev.backbone.client.batch.Record;
-import dev.backbone.client.batch.RecordBatchDecoder;
 import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.server.log.AppendObserver;
 import dev.backbone.server.log.LogSlice;
@@ -143,12 +142,12 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
         List<KeyChainEntry> entries = walk.entries();
         List<VersionedRecord> records = new ArrayList<>(Math.min(limit, entries.size()));
         try (SegmentReader reader = new SegmentReader()) {
-            List<Record> batch = List.of();
+            ByteBuffer batch = null;
             for (KeyChainEntry entry : entries) {
                 if (records.size() == limit) {
                     break;
                 }
-                Record record = find(batch, entry.offset());
+                Record record = batch == null ? null : BatchRecordReader.recordAt(batch, entry.offset());
                 if (record == null) {
                     try {
                         batch = readBatch(reader, entry.offset());
@@ -158,7 +157,7 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
                         }
                         throw e;
                     }
-                    record = find(batch, entry.offset());
+                    record = BatchRecordReader.recordAt(batch, entry.offset());
                 }
                 if (record == null || !Arrays.equals(record.key(), key)) {
                     throw new IllegalStateException("key index of " + log.topicPartition() + " points to offset "
@@ -376,25 +375,14 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
         }
     }
 
-    private List<Record> readBatch(SegmentReader reader, long offset) throws IOException {
+    /** The one batch holding {@code offset}, as stored. */
+    private ByteBuffer readBatch(SegmentReader reader, long offset) throws IOException {
         LogSlice slice = log.read(offset, 1);
         if (slice.isEmpty()) {
             throw new OffsetOutOfRangeException(log.topicPartition(), offset, log.logStartOffset(),
                     log.logEndOffset());
         }
-        return RecordBatchDecoder.decode(reader.read(slice), 0);
-    }
-
-    private static Record find(List<Record> batch, long offset) {
-        if (batch.isEmpty()) {
-            return null;
-        }
-        long first = batch.get(0).offset();
-        if (offset < first || offset - first >= batch.size()) {
-            return null;
-        }
-        Record record = batch.get((int) (offset - first));
-        return record.offset() == offset ? record : null;
+        return reader.read(slice);
     }
 
     private static void sleepBriefly() throws IOException {

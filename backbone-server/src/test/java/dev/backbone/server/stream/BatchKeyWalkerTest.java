@@ -66,6 +66,31 @@ class BatchKeyWalkerTest {
         assertThat(all.position()).isZero();
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {4, 5, 6})
+    void recordAtDecodesEachRecordAsTheDecoderDoes(long seed) {
+        Random random = new Random(seed);
+        RecordBatchBuilder builder = new RecordBatchBuilder();
+        int count = 1 + random.nextInt(50);
+        for (int i = 0; i < count; i++) {
+            byte[] key = random.nextInt(4) == 0 ? null : bytes(random, random.nextInt(20));
+            byte[] value = random.nextInt(5) == 0 ? null : bytes(random, random.nextInt(300));
+            List<Header> headers = random.nextBoolean() ? List.of()
+                    : List.of(new Header("h" + i, bytes(random, 3)), new Header("n", null));
+            builder.add(5_000 + random.nextInt(1000), key, value, headers);
+        }
+        ByteBuffer batch = builder.build();
+        batch.putLong(0, 1_000); // base offset as assigned by the log
+        List<Record> decoded = RecordBatchDecoder.decode(batch, 0);
+
+        for (Record expected : decoded) {
+            assertThat(BatchRecordReader.recordAt(batch, expected.offset())).as("seed " + seed).isEqualTo(expected);
+        }
+        assertThat(BatchRecordReader.recordAt(batch, 999)).isNull();
+        assertThat(BatchRecordReader.recordAt(batch, 1_000 + count)).isNull();
+        assertThat(batch.position()).isZero();
+    }
+
     private static byte[] bytes(Random random, int length) {
         byte[] bytes = new byte[length];
         random.nextBytes(bytes);
