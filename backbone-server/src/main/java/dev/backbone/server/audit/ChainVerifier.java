@@ -170,17 +170,17 @@ public final class ChainVerifier {
                         + " of " + chainPath.getFileName() + "'s segment starts at " + batch.baseOffset()
                         + ", expected " + expectedOffset);
             }
+            if (claim != null && claim.offset() == batch.lastOffset()) {
+                if (!claim.link().equals(link)) {
+                    return broken(batch.baseOffset(), ChainBreak.CLAIM_MISMATCH, "the batch ending at "
+                            + batch.lastOffset() + " has link " + link + ", the claim says " + claim.link());
+                }
+                claimOutcome = ChainClaim.Outcome.MATCHED;
+            }
             previous = link;
             lastOffset = batch.lastOffset();
             expectedOffset = lastOffset + 1;
             batches++;
-            if (claim != null && claim.offset() == lastOffset) {
-                if (!claim.link().equals(link)) {
-                    return broken(batch.baseOffset(), ChainBreak.CLAIM_MISMATCH, "the batch ending at " + lastOffset
-                            + " has link " + link + ", the claim says " + claim.link());
-                }
-                claimOutcome = ChainClaim.Outcome.MATCHED;
-            }
             return null;
         }
 

@@ -48,6 +48,8 @@ public enum ProblemType {
     NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
     /** The path exists but not for this HTTP method. */
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+    /** The topic exists but keeps no audit chain (topic config {@code audit.chain=true} turns it on). */
+    AUDIT_CHAIN_DISABLED("audit-chain-disabled", "Audit chain not enabled", 409),
     /** Free disk space is below the configured threshold, or the disk refused a write. Reads go on. */
     INSUFFICIENT_STORAGE("insufficient-storage", "Insufficient storage", 507),
     /** The broker is shutting down or the partition was closed under the request. */
