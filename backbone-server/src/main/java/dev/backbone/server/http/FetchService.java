@@ -57,7 +57,7 @@ public final class FetchService {
                 }
                 return waiters.await(log, offset, maxWait).flatMap(arrived -> arrived
                         ? read(t, log, offset, maxBytes)
-                        : Mono.just(slice));
+                        : Mono.fromCallable(() -> stillThere(t, slice)));
             });
         });
     }
@@ -93,6 +93,14 @@ public final class FetchService {
     /** {@link #decode} on the read scheduler. */
     public Mono<List<Record>> decodeAsync(LogSlice slice) {
         return Mono.fromCallable(() -> decode(slice)).subscribeOn(readScheduler);
+    }
+
+    /** A wait that ended without data may have ended because the topic was deleted: say so. */
+    private LogSlice stillThere(Topic topic, LogSlice slice) {
+        if (registry.find(topic.name()).orElse(null) != topic) {
+            throw new UnknownTopicException(topic.name());
+        }
+        return slice;
     }
 
     private Mono<LogSlice> read(Topic topic, PartitionLog log, long offset, int maxBytes) {

@@ -3,6 +3,7 @@ package dev.backbone.server.http;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.topic.InvalidConfigException;
 import dev.backbone.server.topic.InvalidTopicException;
+import dev.backbone.server.topic.StorageGuard;
 import dev.backbone.server.topic.TopicDescription;
 import dev.backbone.server.topic.TopicNames;
 import dev.backbone.server.topic.TopicRegistry;
@@ -58,10 +59,12 @@ public class TopicsController {
     }
 
     private final TopicRegistry registry;
+    private final StorageGuard storageGuard;
     private final Scheduler blockingScheduler;
 
-    public TopicsController(TopicRegistry registry, BlockingScheduler blockingScheduler) {
+    public TopicsController(TopicRegistry registry, StorageGuard storageGuard, BlockingScheduler blockingScheduler) {
         this.registry = registry;
+        this.storageGuard = storageGuard;
         this.blockingScheduler = blockingScheduler.scheduler();
     }
 
@@ -79,6 +82,7 @@ public class TopicsController {
                 throw new InvalidTopicException(request.name(), "names starting with '"
                         + TopicNames.INTERNAL_PREFIX + "' are reserved for the broker's own topics");
             }
+            storageGuard.checkWritable();
             int partitions = request.partitions() != null ? request.partitions()
                     : registry.options().defaultPartitions();
             TopicDescription created = registry.create(request.name(), partitions, configStrings(request.config()));
