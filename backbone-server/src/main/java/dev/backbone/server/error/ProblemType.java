@@ -52,6 +52,16 @@ public enum ProblemType {
     AUDIT_CHAIN_DISABLED("audit-chain-disabled", "Audit chain not enabled", 409),
     /** Free disk space is below the configured threshold, or the disk refused a write. Reads go on. */
     INSUFFICIENT_STORAGE("insufficient-storage", "Insufficient storage", 507),
+    /** The consumer group has no members and no committed offsets. */
+    UNKNOWN_GROUP("unknown-group", "Unknown consumer group", 404),
+    /** The member is not in the group: it never joined, it left, or its session expired. Join again. */
+    UNKNOWN_MEMBER("unknown-member", "Unknown group member", 404),
+    /** The request names a group generation that is no longer current: the group rebalanced. */
+    GENERATION_FENCED("generation-fenced", "Stale group generation", 409),
+    /** A commit or fetch names a partition the member does not own in the current generation. */
+    PARTITION_NOT_OWNED("partition-not-owned", "Partition not owned by the member", 409),
+    /** The group already has the most members allowed. */
+    GROUP_FULL("group-full", "Consumer group is full", 409),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

@@ -1,12 +1,20 @@
 package dev.backbone.server.group;
 
-/** A group request the coordinator refuses; each subclass names one reason and carries its facts. */
-public abstract class GroupException extends RuntimeException {
+import dev.backbone.server.error.BackboneException;
+import dev.backbone.server.error.ProblemType;
+
+import java.util.Map;
+
+/**
+ * A group request the coordinator refuses; each subclass names one reason, its problem type, and carries its
+ * facts, which become members of the problem+json answer.
+ */
+public abstract class GroupException extends BackboneException {
 
     private final String group;
 
-    protected GroupException(String group, String message) {
-        super(message);
+    protected GroupException(ProblemType type, String group, String message, Map<String, ?> facts) {
+        super(type, message, facts);
         this.group = group;
     }
 

@@ -1,6 +1,9 @@
 package dev.backbone.server.group;
 
+import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.log.TopicPartition;
+
+import java.util.Map;
 
 /** A member committed an offset for a partition that another member (or nobody) owns in this generation. */
 public final class PartitionNotOwnedException extends GroupException {
@@ -10,8 +13,10 @@ public final class PartitionNotOwnedException extends GroupException {
     private final TopicPartition topicPartition;
 
     public PartitionNotOwnedException(String group, String memberId, int generation, TopicPartition topicPartition) {
-        super(group, "member " + memberId + " of group " + group + " does not own " + topicPartition.topic()
-                + " partition " + topicPartition.partition() + " in generation " + generation);
+        super(ProblemType.PARTITION_NOT_OWNED, group, "member " + memberId + " of group " + group + " does not own "
+                + topicPartition.topic() + " partition " + topicPartition.partition() + " in generation " + generation,
+                Map.of("group", group, "memberId", memberId, "generation", generation,
+                        "topic", topicPartition.topic(), "partition", topicPartition.partition()));
         this.memberId = memberId;
         this.generation = generation;
         this.topicPartition = topicPartition;
