@@ -320,7 +320,6 @@ final class LocalPartitionLog implements PartitionLog {
      */
     void flushPending() {
         LogEnd snapshot;
-        boolean madeVisible;
         synchronized (flushMonitor) {
             if (flushClosed) {
                 return;
@@ -334,11 +333,11 @@ final class LocalPartitionLog implements PartitionLog {
                 fail(e);
                 return;
             }
-            madeVisible = advanceVisible(snapshot);
+            // Listeners before acknowledgements: when a SYNC append returns, waiters have been woken.
+            if (advanceVisible(snapshot)) {
+                fireListeners(snapshot.offset());
+            }
             completeWaiters(snapshot.offset());
-        }
-        if (madeVisible) {
-            fireListeners(snapshot.offset());
         }
     }
 

@@ -76,8 +76,8 @@ public interface PartitionLog extends AutoCloseable {
 
     /**
      * Registers a callback run with the new end offset each time more data becomes visible. Called after the
-     * append lock is released, on the appending thread (flush none) or on the flusher thread (flush sync); it
-     * must be quick and must not block. Calls from different threads may overlap and arrive out of order: the
+     * append lock is released, on the appending thread (flush none) or on the flusher thread (flush sync, before
+     * the SYNC appenders the fsync covers are acknowledged); it must be quick and must not block. Calls from different threads may overlap and arrive out of order: the
      * argument is a lower bound of {@link #logEndOffset()}, a signal to read, not a sequence.
      */
     void addAppendListener(LongConsumer listener);
