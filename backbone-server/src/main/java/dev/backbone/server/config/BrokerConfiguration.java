@@ -6,6 +6,7 @@ import dev.backbone.server.health.DataDirectoryHealthIndicator;
 import dev.backbone.server.http.BlockingScheduler;
 import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.HttpLimits;
+import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
 import dev.backbone.server.http.LongPollWaiters;
 import dev.backbone.server.http.OpenApiProblems;
 import dev.backbone.server.http.ProduceService;
@@ -109,8 +110,9 @@ class BrokerConfiguration {
 
     @Bean
     ProduceService produceService(TopicRegistry registry, StorageGuard guard, BlockingScheduler blocking,
-                                  HttpLimits limits, BackboneMetrics metrics) {
-        return new ProduceService(registry, guard, blocking.scheduler(), limits, metrics, Clock.systemUTC());
+                                  HttpLimits limits, BackboneMetrics metrics, IdempotentBatchAppender producerState) {
+        return new ProduceService(registry, guard, blocking.scheduler(), limits, metrics, Clock.systemUTC(),
+                producerState);
     }
 
     @Bean

@@ -62,6 +62,14 @@ public enum ProblemType {
     PARTITION_NOT_OWNED("partition-not-owned", "Partition not owned by the member", 409),
     /** The group already has the most members allowed. */
     GROUP_FULL("group-full", "Consumer group is full", 409),
+    /** A CloudEvent misses a required attribute, has an unsupported specversion or a malformed attribute. */
+    INVALID_CLOUDEVENT("invalid-cloudevent", "Invalid CloudEvent", 400),
+    /** An Idempotency-Key was used before, within the window, for a different request. */
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency key reused", 422),
+    /** A batch from an idempotent producer neither continues nor repeats one of its recent sequences. */
+    OUT_OF_ORDER_SEQUENCE("out-of-order-sequence", "Out-of-order producer sequence", 409),
+    /** A batch from an idempotent producer carries an epoch older than one already used. */
+    PRODUCER_FENCED("producer-fenced", "Producer fenced", 409),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

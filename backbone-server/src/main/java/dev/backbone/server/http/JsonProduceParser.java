@@ -69,6 +69,29 @@ public final class JsonProduceParser {
         }
     }
 
+    /**
+     * One record object alone, shaped like one element of the {@code records} array, as a line of a streaming
+     * (NDJSON) produce carries it.
+     *
+     * @param body   the record's JSON; only {@code [0, length)} is read
+     * @param number names the record in error messages
+     * @throws BackboneException {@link ProblemType#MALFORMED_JSON} naming what is wrong and where
+     */
+    public static ProducedRecord parseOne(byte[] body, int length, long number) {
+        try (JsonParser parser = JSON.createParser(body, 0, length)) {
+            parser.nextToken();
+            ProducedRecord record = parseRecord(parser, body, (int) Math.min(Integer.MAX_VALUE, number));
+            if (parser.nextToken() != null) {
+                throw malformed(parser, "unexpected content after the record");
+            }
+            return record;
+        } catch (JacksonException e) {
+            throw new BackboneException(ProblemType.MALFORMED_JSON, e.getOriginalMessage() + " at byte "
+                    + (e.getLocation() == null ? -1 : e.getLocation().getByteOffset()),
+                    Map.of("position", e.getLocation() == null ? -1 : e.getLocation().getByteOffset()));
+        }
+    }
+
     private static List<ProducedRecord> parseRecords(JsonParser parser, byte[] body) {
         expect(parser, parser.currentToken(), JsonToken.START_ARRAY, "\"records\" must be an array");
         List<ProducedRecord> records = new ArrayList<>();

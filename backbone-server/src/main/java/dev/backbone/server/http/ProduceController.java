@@ -1,6 +1,7 @@
 package dev.backbone.server.http;
 
 import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.http.idempotency.IdempotentRequests;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -41,10 +43,12 @@ public class ProduceController {
 
     private final ProduceService produceService;
     private final HttpLimits limits;
+    private final IdempotentRequests idempotency;
 
-    public ProduceController(ProduceService produceService, HttpLimits limits) {
+    public ProduceController(ProduceService produceService, HttpLimits limits, IdempotentRequests idempotency) {
         this.produceService = produceService;
         this.limits = limits;
+        this.idempotency = idempotency;
     }
 
     @PostMapping(path = "/records", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -64,13 +68,14 @@ public class ProduceController {
             @PathVariable("topic") String topic,
             @Parameter(description = "none or sync: overrides the topic's flush mode for this request")
             @RequestParam(name = "flush", required = false) String flush,
-            ServerHttpRequest request) {
+            ServerHttpRequest request, ServerHttpResponse response) {
         return Mono.defer(() -> {
             var flushMode = RequestParams.flush(flush);
             return BodyReader.readHeap(request, limits.maxRequestBytes())
-                    .map(body -> JsonProduceParser.parse(body.array(), body.limit()))
-                    .flatMap(records -> produceService.produce(topic, records, flushMode))
-                    .map(ProduceResponse::new);
+                    .flatMap(body -> idempotency.apply(request, response, topic, body, () -> Mono.fromCallable(
+                                    () -> JsonProduceParser.parse(body.array(), body.limit()))
+                            .flatMap(records -> produceService.produce(topic, records, flushMode))
+                            .map(ProduceResponse::new)));
         });
     }
 
@@ -85,13 +90,14 @@ public class ProduceController {
             @PathVariable("topic") String topic,
             @PathVariable("partition") int partition,
             @RequestParam(name = "flush", required = false) String flush,
-            ServerHttpRequest request) {
+            ServerHttpRequest request, ServerHttpResponse response) {
         return Mono.defer(() -> {
             var flushMode = RequestParams.flush(flush);
             return BodyReader.readHeap(request, limits.maxRequestBytes())
-                    .map(body -> inPartition(JsonProduceParser.parse(body.array(), body.limit()), partition))
-                    .flatMap(records -> produceService.produce(topic, records, flushMode))
-                    .map(ProduceResponse::new);
+                    .flatMap(body -> idempotency.apply(request, response, topic, body, () -> Mono.fromCallable(
+                                    () -> inPartition(JsonProduceParser.parse(body.array(), body.limit()), partition))
+                            .flatMap(records -> produceService.produce(topic, records, flushMode))
+                            .map(ProduceResponse::new)));
         });
     }
 
@@ -111,11 +117,18 @@ public class ProduceController {
             @PathVariable("topic") String topic,
             @PathVariable("partition") int partition,
             @RequestParam(name = "flush", required = false) String flush,
-            ServerHttpRequest request) {
+            ServerHttpRequest request, ServerHttpResponse response) {
         return Mono.defer(() -> {
             var flushMode = RequestParams.flush(flush);
             return BodyReader.readDirect(request, limits.maxRequestBytes())
-                    .flatMap((ByteBuffer body) -> produceService.appendBatches(topic, partition, body, flushMode))
+                    .flatMap((ByteBuffer body) -> idempotency.apply(request, response, topic, body,
+                            () -> produceService.appendBatchesIdempotent(topic, partition, body, flushMode)))
+                    .map(idempotent -> {
+                        if (idempotent.duplicate()) {
+                            response.getHeaders().set(IdempotentRequests.REPLAYED_HEADER, "true");
+                        }
+                        return idempotent.appended();
+                    })
                     .map(result -> {
                         List<Long> bases = new ArrayList<>(result.batchBaseOffsets().length);
                         for (long base : result.batchBaseOffsets()) {

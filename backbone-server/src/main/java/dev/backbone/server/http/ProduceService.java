@@ -4,6 +4,7 @@ import dev.backbone.client.Murmur2Partitioner;
 import dev.backbone.client.batch.RecordBatchBuilder;
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
 import dev.backbone.server.log.AppendPrecondition;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.FlushMode;
@@ -50,16 +51,19 @@ public final class ProduceService {
     private final HttpLimits limits;
     private final BackboneMetrics metrics;
     private final Clock clock;
+    private final IdempotentBatchAppender producerState;
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
     public ProduceService(TopicRegistry registry, StorageGuard storageGuard, Scheduler appendScheduler,
-                          HttpLimits limits, BackboneMetrics metrics, Clock clock) {
+                          HttpLimits limits, BackboneMetrics metrics, Clock clock,
+                          IdempotentBatchAppender producerState) {
         this.registry = registry;
         this.storageGuard = storageGuard;
         this.appendScheduler = appendScheduler;
         this.limits = limits;
         this.metrics = metrics;
         this.clock = clock;
+        this.producerState = producerState;
     }
 
     /**
@@ -111,6 +115,17 @@ public final class ProduceService {
      */
     public Mono<AppendResult> appendBatches(String topic, int partition, ByteBuffer batches,
                                             FlushMode flushOverride) {
+        return appendBatchesIdempotent(topic, partition, batches, flushOverride)
+                .map(IdempotentBatchAppender.Result::appended);
+    }
+
+    /**
+     * As {@link #appendBatches}, telling apart a retried batch of an idempotent producer (a producer id with an
+     * epoch and sequence the partition has seen among the producer's last five batches), which is answered with the
+     * original offsets and not appended again.
+     */
+    public Mono<IdempotentBatchAppender.Result> appendBatchesIdempotent(String topic, int partition,
+                                                                        ByteBuffer batches, FlushMode flushOverride) {
         return Mono.defer(() -> {
             long started = System.nanoTime();
             if (!batches.hasRemaining()) {
@@ -120,10 +135,13 @@ public final class ProduceService {
             int bytes = batches.remaining();
             return topic(topic).flatMap(t -> {
                 PartitionLog log = t.partition(partition);
-                return Mono.fromCallable(() -> append(t, log, batches, flush(t, flushOverride), null))
+                return Mono.fromCallable(() -> appendIdempotent(t, log, batches, flush(t, flushOverride)))
                         .subscribeOn(appendScheduler);
-            }).doOnNext(result -> metrics.recordProduce(topic, result.recordCount(), bytes,
-                    System.nanoTime() - started));
+            }).doOnNext(result -> {
+                if (!result.duplicate()) {
+                    metrics.recordProduce(topic, result.appended().recordCount(), bytes, System.nanoTime() - started);
+                }
+            });
         });
     }
 
@@ -228,6 +246,20 @@ public final class ProduceService {
                                 AppendPrecondition precondition) {
         try {
             return precondition == null ? log.append(batches, flush) : log.append(batches, flush, precondition);
+        } catch (IOException e) {
+            throw storageGuard.writeFailed(log.topicPartition().toString(), e);
+        } catch (LogClosedException e) {
+            if (registry.find(topic.name()).orElse(null) != topic) {
+                throw new UnknownTopicException(topic.name());
+            }
+            throw e;
+        }
+    }
+
+    private IdempotentBatchAppender.Result appendIdempotent(Topic topic, PartitionLog log, ByteBuffer batches,
+                                                            FlushMode flush) {
+        try {
+            return producerState.append(log, batches, flush);
         } catch (IOException e) {
             throw storageGuard.writeFailed(log.topicPartition().toString(), e);
         } catch (LogClosedException e) {

@@ -12,13 +12,13 @@ import java.util.Map;
  *
  * <p>Thread safety: stateless.
  */
-final class RequestParams {
+public final class RequestParams {
 
     private RequestParams() {
     }
 
     /** {@code none}, {@code sync}, or null when absent. */
-    static FlushMode flush(String value) {
+    public static FlushMode flush(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -29,7 +29,7 @@ final class RequestParams {
         };
     }
 
-    static long longValue(String name, String value, long defaultValue, long min, long max) {
+    public static long longValue(String name, String value, long defaultValue, long min, long max) {
         if (value == null || value.isEmpty()) {
             return defaultValue;
         }
@@ -45,7 +45,7 @@ final class RequestParams {
         return parsed;
     }
 
-    static BackboneException invalid(String name, String value, String expected) {
+    public static BackboneException invalid(String name, String value, String expected) {
         return new BackboneException(ProblemType.INVALID_PARAMETER, "parameter '" + name + "' is '" + value
                 + "'; expected " + expected, Map.of("parameter", name, "value", value));
     }

@@ -1,7 +1,12 @@
 package dev.backbone.server.http.idempotency;
 
+import java.util.Map;
+
+import dev.backbone.server.error.BackboneException;
+import dev.backbone.server.error.ProblemType;
+
 /** A batch from an idempotent producer with an older epoch than a newer instance of that producer has used. */
-public final class ProducerFencedException extends RuntimeException {
+public final class ProducerFencedException extends BackboneException {
 
     private final String partition;
     private final long producerId;
@@ -9,8 +14,9 @@ public final class ProducerFencedException extends RuntimeException {
     private final short currentEpoch;
 
     public ProducerFencedException(String partition, long producerId, short producerEpoch, short currentEpoch) {
-        super("producer " + producerId + " epoch " + producerEpoch + " is fenced on " + partition
-                + ": epoch " + currentEpoch + " has been used since");
+        super(ProblemType.PRODUCER_FENCED, "producer " + producerId + " epoch " + producerEpoch + " is fenced on "
+                + partition + ": epoch " + currentEpoch + " has been used since", Map.of("producerId", producerId,
+                "producerEpoch", producerEpoch, "currentEpoch", currentEpoch));
         this.partition = partition;
         this.producerId = producerId;
         this.producerEpoch = producerEpoch;

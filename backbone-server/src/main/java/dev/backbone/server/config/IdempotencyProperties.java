@@ -1,0 +1,48 @@
+package dev.backbone.server.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of idempotent produce: the {@code Idempotency-Key} window, and the idempotent-producer state kept per
+ * partition for binary batches that carry a producer id.
+ *
+ * <p>Thread safety: bound once at start-up, read-only afterwards.
+ */
+@ConfigurationProperties("backbone.idempotency")
+public class IdempotencyProperties {
+
+    /** How long after a request its Idempotency-Key is remembered; a retry after that appends again. */
+    private Duration window = Duration.ofMinutes(10);
+
+    /** The most Idempotency-Keys remembered at once; when full, the oldest is forgotten first. */
+    private int maxKeys = 100_000;
+
+    /** The most idempotent producers remembered per partition; the least recently used is forgotten first. */
+    private int maxProducersPerPartition = 10_000;
+
+    public Duration getWindow() {
+        return window;
+    }
+
+    public void setWindow(Duration window) {
+        this.window = window;
+    }
+
+    public int getMaxKeys() {
+        return maxKeys;
+    }
+
+    public void setMaxKeys(int maxKeys) {
+        this.maxKeys = maxKeys;
+    }
+
+    public int getMaxProducersPerPartition() {
+        return maxProducersPerPartition;
+    }
+
+    public void setMaxProducersPerPartition(int maxProducersPerPartition) {
+        this.maxProducersPerPartition = maxProducersPerPartition;
+    }
+}

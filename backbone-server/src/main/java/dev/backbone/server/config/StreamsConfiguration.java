@@ -1,0 +1,72 @@
+package dev.backbone.server.config;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.backbone.server.error.ProblemMapper;
+import dev.backbone.server.http.FetchService;
+import dev.backbone.server.http.HttpLimits;
+import dev.backbone.server.http.ProduceService;
+import dev.backbone.server.http.cloudevents.CloudEventJson;
+import dev.backbone.server.http.idempotency.IdempotencyCache;
+import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
+import dev.backbone.server.http.idempotency.IdempotentRequests;
+import dev.backbone.server.http.stream.LiveStreamSettings;
+import dev.backbone.server.http.stream.NdjsonProducer;
+import dev.backbone.server.http.stream.RecordFollower;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Wiring of CloudEvents, streaming produce and consume, and idempotent produce.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({StreamingProperties.class, IdempotencyProperties.class})
+class StreamsConfiguration {
+
+    @Bean
+    CloudEventJson cloudEventJson(ObjectProvider<JsonMapper> json) {
+        return new CloudEventJson(json.getIfAvailable(() -> JsonMapper.builder().build()));
+    }
+
+    @Bean
+    IdempotencyCache idempotencyCache(IdempotencyProperties properties) {
+        return new IdempotencyCache(properties.getWindow(), properties.getMaxKeys());
+    }
+
+    @Bean
+    IdempotentRequests idempotentRequests(IdempotencyCache cache) {
+        return new IdempotentRequests(cache);
+    }
+
+    @Bean
+    IdempotentBatchAppender idempotentBatchAppender(IdempotencyProperties properties) {
+        return new IdempotentBatchAppender(properties.getMaxProducersPerPartition());
+    }
+
+    @Bean
+    LiveStreamSettings liveStreamSettings(StreamingProperties properties, HttpLimits limits) {
+        java.time.Duration pollWait = properties.getPollWait().compareTo(limits.maxWait()) > 0
+                ? limits.maxWait() : properties.getPollWait();
+        return new LiveStreamSettings(properties.getHeartbeat(), pollWait,
+                (int) Math.min(limits.maxFetchBytes(), properties.getFetchBytes().toBytes()));
+    }
+
+    @Bean
+    RecordFollower recordFollower(FetchService fetchService, LiveStreamSettings settings) {
+        return new RecordFollower(fetchService, settings.pollWait(), settings.fetchBytes());
+    }
+
+    @Bean
+    NdjsonProducer ndjsonProducer(ProduceService produceService, ProblemMapper problemMapper,
+                                  ObjectProvider<JsonMapper> json, StreamingProperties properties, HttpLimits limits) {
+        return new NdjsonProducer(produceService, problemMapper, json.getIfAvailable(() -> JsonMapper.builder().build()),
+                new NdjsonProducer.Limits(toInt(properties.getMaxLineBytes().toBytes()), limits.maxRecordBytes(),
+                        properties.getBatchRecords(), toInt(properties.getBatchBytes().toBytes())));
+    }
+
+    private static int toInt(long bytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, bytes);
+    }
+}
