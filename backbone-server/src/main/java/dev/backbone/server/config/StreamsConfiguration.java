@@ -1,21 +1,31 @@
 package dev.backbone.server.config;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.backbone.server.error.ProblemMapper;
 import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.HttpLimits;
 import dev.backbone.server.http.ProduceService;
 import dev.backbone.server.http.cloudevents.CloudEventJson;
+import dev.backbone.server.http.cloudevents.CloudEventsConsumeHandler;
 import dev.backbone.server.http.idempotency.IdempotencyCache;
 import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
 import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.http.stream.LiveStreamSettings;
 import dev.backbone.server.http.stream.NdjsonProducer;
 import dev.backbone.server.http.stream.RecordFollower;
+import io.swagger.v3.oas.annotations.Operation;
+import org.springdoc.core.annotations.RouterOperation;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,6 +38,26 @@ class StreamsConfiguration {
     @Bean
     CloudEventJson cloudEventJson(ObjectProvider<JsonMapper> json) {
         return new CloudEventJson(json.getIfAvailable(() -> JsonMapper.builder().build()));
+    }
+
+    @Bean
+    CloudEventsConsumeHandler cloudEventsConsumeHandler(FetchService fetchService, HttpLimits limits,
+                                                        CloudEventJson json) {
+        return new CloudEventsConsumeHandler(fetchService, limits, json);
+    }
+
+    @Bean
+    @RouterOperation(path = CloudEventsConsumeHandler.PATH, method = RequestMethod.GET,
+            produces = CloudEventJson.BATCH_MEDIA_TYPE, beanClass = CloudEventsConsumeHandler.class,
+            beanMethod = "consume", operation = @Operation(operationId = "consumeCloudEvents", tags = "CloudEvents",
+            summary = "Consume records as CloudEvents",
+            description = "With Accept: application/cloudevents-batch+json, as the JSON consume (offset, maxBytes,"
+                    + " maxWaitMs, long poll), answered as a JSON array of structured CloudEvents. Records stored"
+                    + " from CloudEvents come back as sent; others as synthesized events of type"
+                    + " dev.backbone.record with id <topic>-<partition>-<offset>."))
+    RouterFunction<ServerResponse> cloudEventsConsumeRoute(CloudEventsConsumeHandler handler) {
+        return RouterFunctions.route(RequestPredicates.GET(CloudEventsConsumeHandler.PATH)
+                .and(CloudEventsConsumeHandler.acceptsCloudEventsBatch()), handler::consume);
     }
 
     @Bean
@@ -47,7 +77,7 @@ class StreamsConfiguration {
 
     @Bean
     LiveStreamSettings liveStreamSettings(StreamingProperties properties, HttpLimits limits) {
-        java.time.Duration pollWait = properties.getPollWait().compareTo(limits.maxWait()) > 0
+        Duration pollWait = properties.getPollWait().compareTo(limits.maxWait()) > 0
                 ? limits.maxWait() : properties.getPollWait();
         return new LiveStreamSettings(properties.getHeartbeat(), pollWait,
                 (int) Math.min(limits.maxFetchBytes(), properties.getFetchBytes().toBytes()));

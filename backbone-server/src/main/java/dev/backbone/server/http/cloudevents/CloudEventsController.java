@@ -1,7 +1,6 @@
 package dev.backbone.server.http.cloudevents;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,20 +9,15 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.backbone.client.batch.Record;
 import dev.backbone.server.error.ProblemType;
-import dev.backbone.server.http.BackboneHeaders;
 import dev.backbone.server.http.BodyReader;
-import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.HttpLimits;
-import dev.backbone.server.http.OffsetSpec;
 import dev.backbone.server.http.ProblemResponses;
 import dev.backbone.server.http.ProduceController.ProduceResponse;
 import dev.backbone.server.http.ProduceService;
@@ -31,17 +25,15 @@ import dev.backbone.server.http.ProducedRecord;
 import dev.backbone.server.http.RequestParams;
 import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.log.FlushMode;
-import dev.backbone.server.log.PartitionLog;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Mono;
 
 /**
- * The CloudEvents 1.0 HTTP binding: produce in structured, batched and binary mode, and consume as a batch of
- * structured events. Events are stored as the CloudEvents Kafka binding stores binary-mode events (see
+ * The CloudEvents 1.0 HTTP binding, produce side: structured, batched and binary mode ({@link CloudEventsConsumeHandler}
+ * serves them back). Events are stored as the CloudEvents Kafka binding stores binary-mode events (see
  * {@link CloudEventKafkaMapping}), so a Kafka CloudEvents SDK reads the same records.
  *
  * <p>Binary mode is recognised by the {@code ce-specversion} header whatever the content type, JSON included: that
@@ -55,15 +47,13 @@ import reactor.core.publisher.Mono;
 public class CloudEventsController {
 
     private final ProduceService produceService;
-    private final FetchService fetchService;
     private final HttpLimits limits;
     private final CloudEventJson json;
     private final IdempotentRequests idempotency;
 
-    public CloudEventsController(ProduceService produceService, FetchService fetchService, HttpLimits limits,
-                                 CloudEventJson json, IdempotentRequests idempotency) {
+    public CloudEventsController(ProduceService produceService, HttpLimits limits, CloudEventJson json,
+                                 IdempotentRequests idempotency) {
         this.produceService = produceService;
-        this.fetchService = fetchService;
         this.limits = limits;
         this.json = json;
         this.idempotency = idempotency;
@@ -116,45 +106,6 @@ public class CloudEventsController {
         HttpHeaders headers = request.getHeaders();
         return produce(topic, flush, request, response, body -> List.of(CloudEventHttpBinary.read(
                 headers.asMultiValueMap(), headers.getFirst(HttpHeaders.CONTENT_TYPE), bytes(body))));
-    }
-
-    @GetMapping(path = "/partitions/{partition}/records", produces = CloudEventJson.BATCH_MEDIA_TYPE)
-    @Operation(summary = "Consume records as CloudEvents",
-            description = "As the JSON consume (offset, maxBytes, maxWaitMs, long poll), answered as a JSON array"
-                    + " of structured CloudEvents. Records stored from CloudEvents come back as they were sent;"
-                    + " other records are rendered as synthesized events of type dev.backbone.record with id"
-                    + " <topic>-<partition>-<offset>. Backbone-Next-Offset says where to continue.")
-    @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.UNKNOWN_PARTITION, ProblemType.OFFSET_OUT_OF_RANGE,
-            ProblemType.INVALID_PARAMETER})
-    public Mono<byte[]> consume(@PathVariable("topic") String topic, @PathVariable("partition") int partition,
-                                @Parameter(description = "a number, earliest or latest; earliest when absent")
-                                @RequestParam(name = "offset", required = false) String offset,
-                                @RequestParam(name = "maxBytes", required = false) String maxBytes,
-                                @RequestParam(name = "maxWaitMs", required = false) String maxWaitMs,
-                                ServerHttpResponse response) {
-        return Mono.defer(() -> {
-            int bytes = (int) Math.min(limits.maxFetchBytes(), RequestParams.longValue("maxBytes", maxBytes,
-                    limits.defaultFetchBytes(), 1, Integer.MAX_VALUE));
-            long waitMs = Math.min(limits.maxWait().toMillis(), RequestParams.longValue("maxWaitMs", maxWaitMs,
-                    0, 0, Long.MAX_VALUE));
-            PartitionLog log = fetchService.partition(topic, partition);
-            long from = OffsetSpec.parse(offset, OffsetSpec.EARLIEST).resolve(log);
-            return fetchService.fetch(topic, partition, from, bytes, Duration.ofMillis(waitMs))
-                    .flatMap(slice -> fetchService.decodeAsync(slice).map(records -> {
-                        List<CloudEvent> events = new ArrayList<>(records.size());
-                        for (Record record : records) {
-                            if (record.offset() >= from) {
-                                events.add(CloudEventKafkaMapping.fromRecord(topic, partition, record));
-                            }
-                        }
-                        HttpHeaders headers = response.getHeaders();
-                        headers.set(BackboneHeaders.LOG_START_OFFSET, Long.toString(log.logStartOffset()));
-                        headers.set(BackboneHeaders.END_OFFSET, Long.toString(log.logEndOffset()));
-                        headers.set(BackboneHeaders.NEXT_OFFSET,
-                                Long.toString(slice.isEmpty() ? from : slice.nextOffset()));
-                        return json.writeBatch(events);
-                    }));
-        });
     }
 
     @FunctionalInterface

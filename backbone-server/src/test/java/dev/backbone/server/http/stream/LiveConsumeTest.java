@@ -159,6 +159,19 @@ class LiveConsumeTest extends BrokerIntegrationTest {
         assertThat(json(events.get(1).data()).path("status").asInt()).isEqualTo(404);
     }
 
+    @Test
+    void aClientThatAcceptsAnythingGetsThePlainJsonConsume() {
+        createTopic("accept-any");
+        produce("accept-any", "{\"records\": [{\"value\": 1}]}");
+        client().get().uri("/v1/topics/accept-any/partitions/0/records").accept(MediaType.ALL)
+                .exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody().jsonPath("$.records[0].value").isEqualTo(1);
+        client().get().uri("/v1/topics/accept-any/partitions/0/records")
+                .exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON);
+    }
+
     private void awaitWaiting(int expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (waiters.waiting() != expected && System.nanoTime() < deadline) {
