@@ -18,6 +18,7 @@ import dev.backbone.server.http.HttpLimits;
 import dev.backbone.server.http.ProduceService;
 import dev.backbone.server.http.cloudevents.CloudEventJson;
 import dev.backbone.server.http.cloudevents.CloudEventsConsumeHandler;
+import dev.backbone.server.http.cloudevents.CloudEventsController;
 import dev.backbone.server.http.idempotency.IdempotencyCache;
 import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
 import dev.backbone.server.http.idempotency.IdempotentRequests;
@@ -58,6 +59,18 @@ class StreamsConfiguration {
     RouterFunction<ServerResponse> cloudEventsConsumeRoute(CloudEventsConsumeHandler handler) {
         return RouterFunctions.route(RequestPredicates.GET(CloudEventsConsumeHandler.PATH)
                 .and(CloudEventsConsumeHandler.acceptsCloudEventsBatch()), handler::consume);
+    }
+
+    @Bean
+    @RouterOperation(path = CloudEventsController.BINARY_MODE_PATH, method = RequestMethod.POST,
+            produces = "application/json", beanClass = CloudEventsController.class, beanMethod = "produceBinary",
+            operation = @Operation(operationId = "produceCloudEventBinary", tags = "CloudEvents",
+            summary = "Produce one CloudEvent (binary mode)",
+            description = "Recognised by the ce-specversion header, whatever the content type (JSON included):"
+                    + " attributes in ce-<name> headers (percent-encoded where needed), the data as the body;"
+                    + " Content-Type becomes datacontenttype. Answers as the JSON produce."))
+    RouterFunction<ServerResponse> cloudEventsBinaryModeRoute(CloudEventsController controller) {
+        return RouterFunctions.route(CloudEventsController.isBinaryMode(), controller::produceBinary);
     }
 
     @Bean

@@ -14,6 +14,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.server.RequestPredicate;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.http.BodyReader;
@@ -36,8 +40,8 @@ import reactor.core.publisher.Mono;
  * serves them back). Events are stored as the CloudEvents Kafka binding stores binary-mode events (see
  * {@link CloudEventKafkaMapping}), so a Kafka CloudEvents SDK reads the same records.
  *
- * <p>Binary mode is recognised by the {@code ce-specversion} header whatever the content type, JSON included: that
- * mapping declares the header condition, which Spring ranks above the plain JSON produce's media-type condition.
+ * <p>Binary mode is recognised by the {@code ce-specversion} header whatever the content type, JSON included: it is a
+ * functional route (Spring consults those before annotated mappings) whose predicate requires that header.
  *
  * <p>Thread safety: stateless apart from its thread-safe collaborators.
  */
@@ -45,6 +49,8 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/v1/topics/{topic}")
 @Tag(name = "CloudEvents", description = "Produce and consume CloudEvents 1.0 (HTTP binding)")
 public class CloudEventsController {
+
+    public static final String BINARY_MODE_PATH = "/v1/topics/{topic}/records";
 
     private final ProduceService produceService;
     private final HttpLimits limits;
@@ -92,20 +98,24 @@ public class CloudEventsController {
         return produce(topic, flush, request, response, body -> json.readBatch(bytes(body)));
     }
 
-    @PostMapping(path = "/records", headers = "ce-specversion", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Produce one CloudEvent (binary mode)",
-            description = "Attributes in ce-<name> headers (percent-encoded where needed), the data as the body in"
-                    + " any content type; Content-Type becomes datacontenttype. Recognised by the ce-specversion"
-                    + " header.")
-    @ProblemResponses({ProblemType.INVALID_CLOUDEVENT, ProblemType.RECORD_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE,
-            ProblemType.UNKNOWN_TOPIC, ProblemType.INVALID_TOPIC, ProblemType.INVALID_PARAMETER,
-            ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.INSUFFICIENT_STORAGE})
-    public Mono<ProduceResponse> produceBinary(@PathVariable("topic") String topic,
-                                               @RequestParam(name = "flush", required = false) String flush,
-                                               ServerHttpRequest request, ServerHttpResponse response) {
-        HttpHeaders headers = request.getHeaders();
-        return produce(topic, flush, request, response, body -> List.of(CloudEventHttpBinary.read(
-                headers.asMultiValueMap(), headers.getFirst(HttpHeaders.CONTENT_TYPE), bytes(body))));
+    /**
+     * Binary mode, served as a functional route (see {@link #isBinaryMode}) so that a request without
+     * {@code ce-specversion} never partially matches it and keeps its ordinary 415 when its content type is not
+     * accepted.
+     */
+    public Mono<ServerResponse> produceBinary(ServerRequest request) {
+        ServerHttpRequest httpRequest = request.exchange().getRequest();
+        HttpHeaders headers = httpRequest.getHeaders();
+        return produce(request.pathVariable("topic"), request.queryParam("flush").orElse(null), httpRequest,
+                request.exchange().getResponse(), body -> List.of(CloudEventHttpBinary.read(
+                        headers.asMultiValueMap(), headers.getFirst(HttpHeaders.CONTENT_TYPE), bytes(body))))
+                .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(answer));
+    }
+
+    /** {@code POST /v1/topics/{topic}/records} with a {@code ce-specversion} header: binary mode. */
+    public static RequestPredicate isBinaryMode() {
+        return RequestPredicates.POST(BINARY_MODE_PATH)
+                .and(request -> !request.headers().header(CloudEventHttpBinary.SPECVERSION_HEADER).isEmpty());
     }
 
     @FunctionalInterface
