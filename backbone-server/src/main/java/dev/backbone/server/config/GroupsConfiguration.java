@@ -19,6 +19,7 @@ import dev.backbone.server.topic.TopicRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -63,8 +64,13 @@ class GroupsConfiguration {
         Topic topic = registry.find(OffsetRecords.TOPIC).orElse(null);
         if (topic == null) {
             try {
+                long retentionMs = properties.getOffsetsRetention().toMillis();
+                // Segments must roll for retention to delete them; a quarter of the retention keeps the
+                // refreshed records (rewritten at half the retention) well clear of deletion.
                 registry.create(OffsetRecords.TOPIC, properties.getOffsetsTopicPartitions(),
-                        Map.of(TopicConfig.FLUSH, "sync", TopicConfig.RETENTION_MS, "-1"));
+                        Map.of(TopicConfig.FLUSH, "sync", TopicConfig.RETENTION_MS, Long.toString(retentionMs),
+                                TopicConfig.SEGMENT_MS, Long.toString(Math.max(1, retentionMs / 4)),
+                                TopicConfig.SEGMENT_BYTES, Long.toString(64L << 20)));
             } catch (TopicExistsException raced) {
                 // Created meanwhile: use it.
             }
@@ -97,9 +103,11 @@ class GroupsConfiguration {
     }
 
     @Bean
-    GroupsLifecycle groupsLifecycle(GroupCoordinator coordinator, GroupLagMetrics lagMetrics,
-                                    GroupWaiters groupWaiters, GroupsProperties properties) {
-        return new GroupsLifecycle(coordinator, lagMetrics, groupWaiters, properties);
+    GroupsLifecycle groupsLifecycle(GroupCoordinator coordinator, OffsetStore offsetStore,
+                                    GroupLagMetrics lagMetrics, GroupWaiters groupWaiters,
+                                    GroupsProperties properties, ObjectProvider<Clock> clock) {
+        return new GroupsLifecycle(coordinator, offsetStore, lagMetrics, groupWaiters, properties,
+                clock.getIfAvailable(Clock::systemUTC));
     }
 
     /**
@@ -108,24 +116,47 @@ class GroupsConfiguration {
      */
     static final class GroupsLifecycle implements SmartLifecycle {
 
+        private static final System.Logger LOG = System.getLogger(GroupsLifecycle.class.getName());
+
         private final GroupCoordinator coordinator;
+        private final OffsetStore offsetStore;
         private final GroupLagMetrics lagMetrics;
         private final GroupWaiters groupWaiters;
         private final GroupsProperties properties;
+        private final Clock clock;
         private GroupMaintenance maintenance;
 
-        GroupsLifecycle(GroupCoordinator coordinator, GroupLagMetrics lagMetrics, GroupWaiters groupWaiters,
-                        GroupsProperties properties) {
+        GroupsLifecycle(GroupCoordinator coordinator, OffsetStore offsetStore, GroupLagMetrics lagMetrics,
+                        GroupWaiters groupWaiters, GroupsProperties properties, Clock clock) {
             this.coordinator = coordinator;
+            this.offsetStore = offsetStore;
             this.lagMetrics = lagMetrics;
             this.groupWaiters = groupWaiters;
             this.properties = properties;
+            this.clock = clock;
         }
 
         @Override
         public synchronized void start() {
-            maintenance = new GroupMaintenance(coordinator, properties.getSessionCheckInterval(),
-                    lagMetrics::refresh, properties.getLagMetricInterval());
+            maintenance = new GroupMaintenance(coordinator, properties.getSessionCheckInterval());
+            maintenance.schedule(lagMetrics::refresh, properties.getLagMetricInterval());
+            long retentionMs = properties.getOffsetsRetention().toMillis();
+            maintenance.schedule(() -> refreshOffsets(retentionMs),
+                    Duration.ofMillis(Math.max(1, Math.min(retentionMs / 10, Duration.ofMinutes(10).toMillis()))));
+        }
+
+        /** Rewrites offsets of groups with members that are older than half the retention. */
+        private void refreshOffsets(long retentionMs) {
+            try {
+                int rewritten = offsetStore.refresh(clock.millis() - retentionMs / 2, group -> coordinator
+                        .describe(group).map(view -> !view.members().isEmpty()).orElse(false));
+                if (rewritten > 0) {
+                    LOG.log(System.Logger.Level.DEBUG, "rewrote {0} committed offset(s) ahead of retention",
+                            rewritten);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not refresh committed offsets; retrying later", e);
+            }
         }
 
         @Override

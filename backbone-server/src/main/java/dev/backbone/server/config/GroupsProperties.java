@@ -32,6 +32,12 @@ public class GroupsProperties {
     /** How often the backbone_group_lag gauge is recomputed. */
     private Duration lagMetricInterval = Duration.ofSeconds(10);
 
+    /**
+     * How long the offsets topic keeps records (its retention.ms when it is first created). Offsets of groups with
+     * members are rewritten before they age out; those of a group that stays empty this long expire, as in Kafka.
+     */
+    private Duration offsetsRetention = Duration.ofDays(7);
+
     /** Partitions of the internal offsets topic when it is first created; a group's commits all go to one. */
     private int offsetsTopicPartitions = 1;
 
@@ -89,6 +95,14 @@ public class GroupsProperties {
 
     public void setLagMetricInterval(Duration lagMetricInterval) {
         this.lagMetricInterval = lagMetricInterval;
+    }
+
+    public Duration getOffsetsRetention() {
+        return offsetsRetention;
+    }
+
+    public void setOffsetsRetention(Duration offsetsRetention) {
+        this.offsetsRetention = offsetsRetention;
     }
 
     public int getOffsetsTopicPartitions() {

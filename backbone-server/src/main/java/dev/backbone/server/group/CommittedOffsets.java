@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 
 /**
  * The latest committed offset of every (group, partition), as read from the offsets topic: an in-memory view of
@@ -26,15 +27,39 @@ public final class CommittedOffsets {
 
     private final ConcurrentMap<String, ConcurrentMap<TopicPartition, Slot>> groups = new ConcurrentHashMap<>();
 
-    /** A key's latest state; a tombstone keeps its log offset so an older commit replayed later stays dead. */
-    private record Slot(long logOffset, CommittedOffset committed) {
+    /**
+     * A key's latest state; a tombstone keeps its log offset so an older commit replayed later stays dead.
+     * {@code writtenAtMs} is the timestamp of the record that holds it, which decides when retention could
+     * delete it.
+     */
+    private record Slot(long logOffset, CommittedOffset committed, long writtenAtMs) {
     }
 
-    /** Applies one record of the offsets topic; returns false if a newer record of the same key was applied. */
+    /**
+     * A live commit whose record is older than some age, as {@link #writtenBefore} finds it.
+     *
+     * @param group          the group
+     * @param topicPartition the partition
+     * @param committed      the commit
+     * @param logOffset      the offsets-topic offset of the record holding it
+     */
+    public record Stale(String group, TopicPartition topicPartition, CommittedOffset committed, long logOffset) {
+    }
+
+    /** As {@link #apply(OffsetRecords.Entry, long, long)} for a record whose timestamp does not matter. */
     public boolean apply(OffsetRecords.Entry entry, long logOffset) {
+        return apply(entry, logOffset, Long.MAX_VALUE);
+    }
+
+    /**
+     * Applies one record of the offsets topic; returns false if a newer record of the same key was applied.
+     *
+     * @param writtenAtMs the record's timestamp
+     */
+    public boolean apply(OffsetRecords.Entry entry, long logOffset, long writtenAtMs) {
         ConcurrentMap<TopicPartition, Slot> offsets =
                 groups.computeIfAbsent(entry.group(), g -> new ConcurrentHashMap<>());
-        Slot candidate = new Slot(logOffset, entry.committed());
+        Slot candidate = new Slot(logOffset, entry.committed(), writtenAtMs);
         boolean[] applied = {false};
         offsets.compute(entry.topicPartition(), (tp, current) -> {
             if (current != null && current.logOffset() >= logOffset) {
@@ -44,6 +69,50 @@ public final class CommittedOffsets {
             return candidate;
         });
         return applied[0];
+    }
+
+    /** True if the latest record of the key is the one at {@code logOffset}. */
+    public boolean isLatest(String group, TopicPartition tp, long logOffset) {
+        Map<TopicPartition, Slot> offsets = groups.get(group);
+        Slot slot = offsets == null ? null : offsets.get(tp);
+        return slot != null && slot.logOffset() == logOffset;
+    }
+
+    /** Live commits of {@code group} whose record was written before {@code thresholdMs}. */
+    public List<Stale> writtenBefore(String group, long thresholdMs) {
+        List<Stale> stale = new ArrayList<>();
+        Map<TopicPartition, Slot> offsets = groups.get(group);
+        if (offsets != null) {
+            offsets.forEach((tp, slot) -> {
+                if (slot.committed() != null && slot.writtenAtMs() < thresholdMs) {
+                    stale.add(new Stale(group, tp, slot.committed(), slot.logOffset()));
+                }
+            });
+        }
+        stale.sort(Comparator.comparing(Stale::topicPartition, ORDER));
+        return stale;
+    }
+
+    /**
+     * Forgets the entries of the groups {@code inPartition} accepts whose record lies below {@code logStartOffset}:
+     * retention deleted it, so after a restart it would be gone too.
+     *
+     * @return the number of entries forgotten
+     */
+    public int dropBelow(Predicate<String> inPartition, long logStartOffset) {
+        int dropped = 0;
+        for (Map.Entry<String, ConcurrentMap<TopicPartition, Slot>> group : groups.entrySet()) {
+            if (!inPartition.test(group.getKey())) {
+                continue;
+            }
+            for (Map.Entry<TopicPartition, Slot> entry : group.getValue().entrySet()) {
+                if (entry.getValue().logOffset() < logStartOffset
+                        && group.getValue().remove(entry.getKey(), entry.getValue())) {
+                    dropped++;
+                }
+            }
+        }
+        return dropped;
     }
 
     public Optional<CommittedOffset> committed(String group, TopicPartition tp) {

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The groups' background chores on one daemon thread: dropping expired sessions (so the other members hear of
- * the rebalance on their next heartbeat rather than only when someone touches the group) and a periodic task
- * such as refreshing the lag gauge.
+ * the rebalance on their next heartbeat rather than only when someone touches the group) and periodic tasks
+ * such as refreshing the lag gauge and the offsets topic.
  *
  * <p>Thread safety: thread-safe; {@link #close()} stops the chores and waits briefly for the running one.
  */
@@ -19,18 +19,17 @@ public final class GroupMaintenance implements AutoCloseable {
 
     private final ScheduledExecutorService executor;
 
-    public GroupMaintenance(GroupCoordinator coordinator, Duration sessionCheckInterval, Runnable periodic,
-                            Duration periodicInterval) {
+    public GroupMaintenance(GroupCoordinator coordinator, Duration sessionCheckInterval) {
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "backbone-groups");
             thread.setDaemon(true);
             return thread;
         });
         schedule(coordinator::expireSessions, sessionCheckInterval);
-        schedule(periodic, periodicInterval);
     }
 
-    private void schedule(Runnable task, Duration interval) {
+    /** Runs {@code task} every {@code interval} on the chores thread; a failing round is logged and retried. */
+    public void schedule(Runnable task, Duration interval) {
         long ms = Math.max(1, interval.toMillis());
         executor.scheduleWithFixedDelay(() -> {
             try {

@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Committed offsets, stored in the internal offsets topic ({@link OffsetRecords#TOPIC}): the log is the database.
@@ -27,6 +29,9 @@ import java.util.Optional;
  * partition from its start, afterwards by an {@link AppendObserver} that decodes each stored batch. A commit is
  * visible in the view once its bytes are written, a moment before its append is acknowledged; the latest record
  * of a key wins.
+ *
+ * <p>The offsets topic may have retention: {@link #refresh} rewrites the offsets of live groups before they age out,
+ * and the view forgets entries whose records retention deleted (see {@code docs/GROUPS.md}).
  *
  * <p>Open the store before anything else appends to the offsets topic (the broker does it at start-up): an append
  * whose write began before the observer was registered but became visible after the rebuild read would be
@@ -43,7 +48,7 @@ public final class OffsetStore implements AutoCloseable {
     private final GroupCoordinator coordinator;
     private final Clock clock;
     private final CommittedOffsets offsets = new CommittedOffsets();
-    private final Observer observer = new Observer();
+    private final List<Observer> observers;
 
     private OffsetStore(List<PartitionLog> partitions, GroupCoordinator coordinator, Clock clock) {
         if (partitions.isEmpty()) {
@@ -52,6 +57,11 @@ public final class OffsetStore implements AutoCloseable {
         this.partitions = List.copyOf(partitions);
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.clock = Objects.requireNonNull(clock, "clock");
+        List<Observer> list = new ArrayList<>();
+        for (int i = 0; i < this.partitions.size(); i++) {
+            list.add(new Observer(i));
+        }
+        this.observers = List.copyOf(list);
     }
 
     /**
@@ -68,8 +78,9 @@ public final class OffsetStore implements AutoCloseable {
 
     private void start() throws IOException {
         int records = 0;
-        for (PartitionLog log : partitions) {
-            log.addAppendObserver(observer);
+        for (int i = 0; i < partitions.size(); i++) {
+            PartitionLog log = partitions.get(i);
+            log.addAppendObserver(observers.get(i));
             int[] count = {0};
             LogRecords.forEach(log, record -> {
                 apply(log.topicPartition(), record);
@@ -95,7 +106,11 @@ public final class OffsetStore implements AutoCloseable {
 
     /** The offsets partition that holds {@code group}'s records. */
     public PartitionLog partitionFor(String group) {
-        return partitions.get(Math.floorMod(group.hashCode(), partitions.size()));
+        return partitions.get(partitionIndex(group));
+    }
+
+    private int partitionIndex(String group) {
+        return Math.floorMod(group.hashCode(), partitions.size());
     }
 
     /**
@@ -133,19 +148,86 @@ public final class OffsetStore implements AutoCloseable {
                     offsetsPartition, record.offset());
             return;
         }
-        offsets.apply(entry.get(), record.offset());
+        offsets.apply(entry.get(), record.offset(), record.timestamp());
     }
 
     /** Stops following appends. The logs themselves belong to the topic registry. */
     @Override
     public void close() {
-        for (PartitionLog log : partitions) {
-            log.removeAppendObserver(observer);
+        for (int i = 0; i < partitions.size(); i++) {
+            partitions.get(i).removeAppendObserver(observers.get(i));
         }
     }
 
-    /** Feeds every stored batch of the offsets partitions into the view. */
+    /**
+     * Rewrites, unchanged, the commits of groups that {@code keep} accepts whose record was written before
+     * {@code writtenBeforeMs}, so that retention of the offsets topic never deletes the only record of an offset
+     * still in use. Offsets of other groups are left to expire with their segments, as Kafka expires the offsets
+     * of groups that stayed empty longer than its offsets retention.
+     *
+     * <p>Each group's rewrite is one batch, appended only if none of its keys got a newer record meanwhile (checked
+     * under the append lock); a group that committed concurrently is simply skipped, its new commit being fresher.
+     * Blocks on the append.
+     *
+     * @return the number of offsets rewritten
+     */
+    public int refresh(long writtenBeforeMs, Predicate<String> keep) throws IOException {
+        int rewritten = 0;
+        for (String group : offsets.groups()) {
+            if (!keep.test(group)) {
+                continue;
+            }
+            List<CommittedOffsets.Stale> stale = offsets.writtenBefore(group, writtenBeforeMs);
+            if (stale.isEmpty()) {
+                continue;
+            }
+            long now = clock.millis();
+            RecordBatchBuilder builder = new RecordBatchBuilder();
+            for (CommittedOffsets.Stale entry : stale) {
+                builder.add(now, OffsetRecords.key(group, entry.topicPartition()),
+                        OffsetRecords.value(entry.committed()), List.of());
+            }
+            PartitionLog log = partitionFor(group);
+            try {
+                log.append(builder.build(), log.config().flushMode(), nextOffset -> {
+                    for (CommittedOffsets.Stale entry : stale) {
+                        if (!offsets.isLatest(group, entry.topicPartition(), entry.logOffset())) {
+                            throw new SupersededException();
+                        }
+                    }
+                });
+                rewritten += stale.size();
+            } catch (SupersededException e) {
+                // A commit landed between the scan and the append: it is the fresher record.
+            }
+        }
+        return rewritten;
+    }
+
+    /** A refresh found a newer record of one of its keys; nothing was written. */
+    private static final class SupersededException extends RuntimeException {
+        SupersededException() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Feeds every stored batch of one offsets partition into the view, and forgets what retention deletes. */
     private final class Observer implements AppendObserver {
+
+        private final int index;
+
+        Observer(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void onSegmentsDeleted(long newLogStartOffset) {
+            int dropped = offsets.dropBelow(group -> partitionIndex(group) == index, newLogStartOffset);
+            if (dropped > 0) {
+                LOG.log(Level.INFO, "retention of {0} removed {1} committed offset(s) no longer refreshed",
+                        partitions.get(index).topicPartition(), dropped);
+            }
+        }
 
         @Override
         public void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition,

@@ -173,6 +173,69 @@ class OffsetStoreTest {
         }
     }
 
+    /**
+     * With retention on the offsets topic, the refresh rewrites the offsets of groups with members before their
+     * records age out; the offsets of a group that stayed empty expire with their segment, in memory as after a
+     * restart.
+     */
+    @Test
+    void retentionExpiresOffsetsOfEmptyGroupsWhileRefreshedOnesSurvive() throws IOException {
+        LogConfig shortLived = OFFSETS_CONFIG.withSegmentBytes(1024).withRetentionMs(10_000);
+        logManager = new LogManager(dataDir, LogManagerOptions.DEFAULT.withClock(clock));
+        PartitionLog log = logManager.openOrCreate(new TopicPartition(OffsetRecords.TOPIC, 0), shortLived);
+        GroupCoordinator coordinator = coordinator();
+        OffsetStore store = OffsetStore.open(List.of(log), coordinator, clock);
+        MemberAssignment active = coordinator.join("active", List.of("orders"), Duration.ofMinutes(1));
+        MemberAssignment idle = coordinator.join("idle", List.of("orders"), Duration.ofMinutes(1));
+        MemberAssignment filler = coordinator.join("filler", List.of("orders"), Duration.ofMinutes(1));
+        store.commit(commit(active, offset(ORDERS_0, 1, "")));
+        store.commit(commit(idle, offset(ORDERS_0, 2, "")));
+        for (int i = 0; i < 12; i++) {
+            store.commit(commit(filler, offset(ORDERS_1, i, "")));
+        }
+        coordinator.leave("idle", idle.memberId());
+        coordinator.leave("filler", filler.memberId());
+        clock.advance(Duration.ofSeconds(6));
+
+        int rewritten = store.refresh(clock.millis() - 5_000,
+                group -> coordinator.describe(group).map(v -> !v.members().isEmpty()).orElse(false));
+        assertThat(rewritten).isEqualTo(1);
+        assertThat(store.refresh(clock.millis() - 5_000, group -> !group.equals("idle")))
+                .as("only records older than the threshold are rewritten: filler's, not active's again")
+                .isEqualTo(1);
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(logManager.applyRetention()).isPositive();
+
+        assertThat(log.logStartOffset()).isPositive();
+        assertThat(store.committed("active", ORDERS_0)).map(CommittedOffset::offset).contains(1L);
+        assertThat(store.committed("filler", ORDERS_1)).map(CommittedOffset::offset).contains(11L);
+        assertThat(store.committed("idle", ORDERS_0)).isEmpty();
+        assertThat(store.offsets().groups()).containsExactly("active", "filler");
+        store.close();
+        reopenLogs();
+
+        OffsetStore reopened = open(coordinator(), 1);
+        assertThat(reopened.offsets().groups()).containsExactly("active", "filler");
+        assertThat(reopened.committed("active", ORDERS_0)).map(CommittedOffset::offset).contains(1L);
+    }
+
+    @Test
+    void aRefreshLosesToAConcurrentCommitOfTheSameKey() throws IOException {
+        GroupCoordinator coordinator = coordinator();
+        OffsetStore store = open(coordinator, 1);
+        MemberAssignment member = coordinator.join("billing", List.of("orders"), Duration.ofMinutes(1));
+        store.commit(commit(member, offset(ORDERS_0, 1, "")));
+        clock.advance(Duration.ofSeconds(10));
+        // The commit below lands after the refresh has scanned: simulated by a refresh whose scan is stale.
+        PartitionLog log = store.partitionFor("billing");
+        long endBefore = log.logEndOffset();
+        store.commit(commit(member, offset(ORDERS_0, 9, "")));
+
+        assertThat(store.refresh(clock.millis(), group -> true)).isZero();
+        assertThat(log.logEndOffset()).isEqualTo(endBefore + 1);
+        assertThat(store.committed("billing", ORDERS_0)).map(CommittedOffset::offset).contains(9L);
+    }
+
     private GroupCoordinator coordinator() {
         return new GroupCoordinator(clock, topic -> topic.equals("orders") ? 2 : 0, GroupSettings.DEFAULT);
     }
