@@ -1,5 +1,6 @@
 package dev.backbone.server.log;
 
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +18,7 @@ final class Flusher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Flusher.class.getName());
 
     private final LinkedBlockingQueue<LocalPartitionLog> queue = new LinkedBlockingQueue<>();
+    private final CopyOnWriteArrayList<FlushListener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -30,6 +32,25 @@ final class Flusher implements AutoCloseable {
     void request(LocalPartitionLog log) {
         if (log.markFlushQueued()) {
             queue.add(log);
+        }
+    }
+
+    void addListener(FlushListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(FlushListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Tells the listeners about one fsync; called by the log on the flushing thread. */
+    void flushed(TopicPartition topicPartition, long durationNanos, long offsetsCovered) {
+        for (FlushListener listener : listeners) {
+            try {
+                listener.onFlush(topicPartition, durationNanos, offsetsCovered);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "flush listener " + listener + " failed", e);
+            }
         }
     }
 

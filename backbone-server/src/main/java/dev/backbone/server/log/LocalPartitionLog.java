@@ -362,9 +362,13 @@ final class LocalPartitionLog implements PartitionLog {
             syncDirectory();
             directorySyncedForBase = snapshot.segment().baseOffset();
         }
+        long startNanos = System.nanoTime();
         snapshot.segment().flushLog();
+        long durationNanos = System.nanoTime() - startNanos;
         flushes.increment();
+        long covered = Math.max(0, snapshot.offset() - durableOffset);
         durableOffset = Math.max(durableOffset, snapshot.offset());
+        flusher.flushed(topicPartition, durationNanos, covered);
     }
 
     private void syncDirectory() throws IOException {

@@ -241,6 +241,15 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /** Registers a listener of every fsync of every partition (for metrics). */
+    public void addFlushListener(FlushListener listener) {
+        flusher.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeFlushListener(FlushListener listener) {
+        flusher.removeListener(listener);
+    }
+
     /** Runs retention on every open log now (the background task does the same on its interval). */
     public int applyRetention() {
         int deleted = 0;

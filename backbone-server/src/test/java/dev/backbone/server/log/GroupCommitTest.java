@@ -52,6 +52,12 @@ class GroupCommitTest {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> futures = new ArrayList<>();
             long flushesBefore = log.flushCount();
+            java.util.concurrent.atomic.AtomicLong heardOffsets = new java.util.concurrent.atomic.AtomicLong();
+            manager.addFlushListener((tp, nanos, covered) -> {
+                assertThat(tp).isEqualTo(log.topicPartition());
+                assertThat(nanos).isPositive();
+                heardOffsets.addAndGet(covered);
+            });
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
                 futures.add(pool.submit(() -> {
@@ -80,6 +86,7 @@ class GroupCommitTest {
 
             assertThat(violations).isEmpty();
             assertThat(log.logEndOffset()).isEqualTo(appends);
+            assertThat(heardOffsets.get()).as("flush listener saw every durable offset").isEqualTo(appends);
             assertThat(flushes).as("fsyncs shared between appenders").isLessThan(appends);
             List<Record> records = TestBatches.readAll(log, 0, 1 << 16);
             assertThat(records).hasSize(appends);
