@@ -196,7 +196,13 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
             TreeSet<Long> bases = listBases(ChainDescriptor.SEGMENT_SUFFIX);
             if (!bases.isEmpty()) {
                 advanceTo(bases.last());
-                active.catchUpTo(Files.size(ChainDescriptor.segmentFile(directory, bases.last())));
+                active.catchUpTo(segmentSize(bases.last()));
+                // Retention may have deleted segments before this chain was registered, unheard of.
+                List<SegmentChainState> gone = new ArrayList<>(segments.headMap(bases.first(), false).values());
+                if (!gone.isEmpty()) {
+                    SegmentChainState last = gone.get(gone.size() - 1);
+                    dropSegments(gone, bases.first(), last.lastLink, last.lastOffset);
+                }
             }
         } finally {
             recount();
@@ -367,7 +373,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
         for (long next : active == null ? between.headSet(base, true)
                 : between.subSet(active.state().baseOffset, false, base, true)) {
             if (active != null) {
-                active.catchUpTo(Files.size(ChainDescriptor.segmentFile(directory, active.state().baseOffset)));
+                active.catchUpTo(segmentSize(active.state().baseOffset));
                 syncAndClose(active);
             }
             SegmentChainState previous = active == null ? null : active.state();
@@ -413,6 +419,15 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
             generation++;
         }
         batches = count;
+    }
+
+    /** The size of a segment file; 0 once retention renamed it away. */
+    private long segmentSize(long baseOffset) throws IOException {
+        try {
+            return Files.size(ChainDescriptor.segmentFile(directory, baseOffset));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
     }
 
     private Optional<ChainAnchor> readAnchor() throws IOException {

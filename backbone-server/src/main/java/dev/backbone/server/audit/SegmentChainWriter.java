@@ -63,10 +63,26 @@ final class SegmentChainWriter implements AutoCloseable {
      */
     boolean reconcile() throws IOException {
         int original = file.entryCount();
-        long segmentSize = segmentSize();
+        FileChannel segment;
+        try {
+            segment = FileChannel.open(segmentPath, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            // Retention removed the segment meanwhile: its entries stay as they are, to become the anchor.
+            int count = original;
+            ChainEntry last = null;
+            while (count > 0 && (last = file.readEntry(count - 1)) == null) {
+                count--;
+            }
+            state.resetTo(count, last);
+            resetPending();
+            return false;
+        }
         int count = original;
+        long segmentSize;
         ChainEntry last = null;
-        try (FileChannel segment = FileChannel.open(segmentPath, StandardOpenOption.READ)) {
+        try (segment) {
+            // The size of the open file: the segment may be renamed away meanwhile, its bytes stay readable.
+            segmentSize = segment.size();
             BatchCursor cursor = new BatchCursor(segment, window);
             while (count > 0) {
                 last = file.readEntry(count - 1);
@@ -233,14 +249,6 @@ final class SegmentChainWriter implements AutoCloseable {
         state.resetTo(keep, last);
         resetPending();
         return false;
-    }
-
-    private long segmentSize() throws IOException {
-        try {
-            return Files.size(segmentPath);
-        } catch (NoSuchFileException e) {
-            return 0;
-        }
     }
 
     private static boolean describes(BatchCursor cursor, ChainEntry entry, long segmentSize) throws IOException {
