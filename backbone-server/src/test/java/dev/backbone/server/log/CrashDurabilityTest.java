@@ -32,6 +32,9 @@ class CrashDurabilityTest {
     @TempDir
     Path dataDir;
 
+    @TempDir
+    Path logs;
+
     @Test
     void everyAcknowledgedSyncAppendSurvivesKillMinusNine() throws Exception {
         long seed = Long.getLong("crash.seed", System.nanoTime());
@@ -56,15 +59,18 @@ class CrashDurabilityTest {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 CrashAppender.class.getName(), dataDir.toString(), Long.toString(seed), "4");
-        builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Path childErrors = logs.resolve("child-" + seed + ".err");
+        builder.redirectError(childErrors.toFile());
         Process child = builder.start();
         CountDownLatch ready = new CountDownLatch(1);
         Thread reader = new Thread(() -> readAcks(child, ready, acknowledged), "ack-reader");
         reader.start();
         try {
-            assertThat(ready.await(30, TimeUnit.SECONDS)).as("child became ready").isTrue();
+            assertThat(ready.await(30, TimeUnit.SECONDS)).as("child became ready; its stderr: %s",
+                    Files.exists(childErrors) ? Files.readString(childErrors) : "").isTrue();
             Thread.sleep(killAfterMs);
-            assertThat(child.isAlive()).as("child still appending").isTrue();
+            assertThat(child.isAlive()).as("child still appending; its stderr: %s", Files.readString(childErrors))
+                    .isTrue();
         } finally {
             // destroyForcibly is SIGKILL on Linux; the exit status 128 + 9 proves it.
             child.destroyForcibly();

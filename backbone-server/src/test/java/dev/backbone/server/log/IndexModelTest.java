@@ -22,7 +22,7 @@ class IndexModelTest {
 
     @Test
     void sparseIndexFloorMatchesTreeMapFloorEntryBeforeAndAfterSealing() throws IOException {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("index.seed", System.nanoTime());
         try {
             Random random = new Random(seed);
             for (SparseIndex.Kind kind : SparseIndex.Kind.values()) {
@@ -47,7 +47,7 @@ class IndexModelTest {
                 compare(loaded.view(), byKey, byValue, random, key + 10, value + 10);
             }
         } catch (AssertionError e) {
-            throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+            throw new AssertionError("seed " + seed + " (rerun with -Dindex.seed=" + seed + "): " + e.getMessage(), e);
         }
     }
 
@@ -81,7 +81,7 @@ class IndexModelTest {
 
     @Test
     void readsAndTimestampSearchMatchAModelAcrossSegmentsAndAReopen() throws IOException {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("index.seed", System.nanoTime());
         try {
             Random random = new Random(seed);
             LogConfig config = LogConfig.DEFAULT.withSegmentBytes(3000 + random.nextInt(3000))
@@ -108,7 +108,7 @@ class IndexModelTest {
                 check(manager.openOrCreate(tp, config), model, random);
             }
         } catch (AssertionError e) {
-            throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+            throw new AssertionError("seed " + seed + " (rerun with -Dindex.seed=" + seed + "): " + e.getMessage(), e);
         }
     }
 
