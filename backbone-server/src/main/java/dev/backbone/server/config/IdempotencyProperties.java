@@ -3,6 +3,7 @@ package dev.backbone.server.config;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of idempotent produce: the {@code Idempotency-Key} window, and the idempotent-producer state kept per
@@ -21,6 +22,17 @@ public class IdempotencyProperties {
 
     /** The most idempotent producers remembered per partition; the least recently used is forgotten first. */
     private int maxProducersPerPartition = 10_000;
+
+    /** The most bytes of a streaming (NDJSON) produce's answer kept for its retries; a larger answer is not kept. */
+    private DataSize maxStreamAnswerBytes = DataSize.ofMegabytes(8);
+
+    public DataSize getMaxStreamAnswerBytes() {
+        return maxStreamAnswerBytes;
+    }
+
+    public void setMaxStreamAnswerBytes(DataSize maxStreamAnswerBytes) {
+        this.maxStreamAnswerBytes = maxStreamAnswerBytes;
+    }
 
     public Duration getWindow() {
         return window;

@@ -23,6 +23,7 @@ import dev.backbone.server.http.idempotency.IdempotencyCache;
 import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
 import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.http.stream.LiveStreamSettings;
+import dev.backbone.server.http.stream.NdjsonAnswerLimit;
 import dev.backbone.server.http.stream.NdjsonProducer;
 import dev.backbone.server.http.stream.RecordFollower;
 import io.swagger.v3.oas.annotations.Operation;
@@ -76,6 +77,11 @@ class StreamsConfiguration {
     @Bean
     IdempotencyCache idempotencyCache(IdempotencyProperties properties) {
         return new IdempotencyCache(properties.getWindow(), properties.getMaxKeys());
+    }
+
+    @Bean
+    NdjsonAnswerLimit ndjsonAnswerLimit(IdempotencyProperties properties) {
+        return new NdjsonAnswerLimit(toInt(properties.getMaxStreamAnswerBytes().toBytes()));
     }
 
     @Bean

@@ -70,6 +70,8 @@ public enum ProblemType {
     OUT_OF_ORDER_SEQUENCE("out-of-order-sequence", "Out-of-order producer sequence", 409),
     /** A batch from an idempotent producer carries an epoch older than one already used. */
     PRODUCER_FENCED("producer-fenced", "Producer fenced", 409),
+    /** A retried streaming produce whose first answer was larger than the broker keeps. */
+    IDEMPOTENT_ANSWER_NOT_KEPT("idempotent-answer-not-kept", "Idempotent answer not kept", 409),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

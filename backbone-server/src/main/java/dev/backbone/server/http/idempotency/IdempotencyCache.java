@@ -38,17 +38,78 @@ public final class IdempotencyCache {
     public record Outcome<T>(T value, boolean replayed) {
     }
 
+    /**
+     * How the first request of a stream is recognised: the digest of the first {@code length} body bytes it read
+     * (together with its target), and whether that was its whole body (a stream that stopped at a bad line did not
+     * read the rest).
+     */
+    public record StreamDigest(long length, byte[] digest, boolean wholeBody) {
+    }
+
+    /** What the first request under a key left, as a streaming retry needs it. */
+    public record Original(StreamDigest stream, Object answer) {
+
+        /** Whether the first request was a stream (else it was a whole-body request, never the same as a stream). */
+        public boolean isStream() {
+            return stream != null;
+        }
+    }
+
     private record Key(String scope, String key) {
     }
 
+    /** The digest of a whole-body request, or the stream digest of a stream, and the answer. */
+    private record Completed(byte[] digest, StreamDigest stream, Object value) {
+    }
+
     private static final class Entry {
+        /** Null for a stream: its digest is known only once its body has been read. */
         final byte[] digest;
         final long createdAtNanos;
-        final CompletableFuture<Object> answer = new CompletableFuture<>();
+        final CompletableFuture<Completed> answer = new CompletableFuture<>();
 
         Entry(byte[] digest, long createdAtNanos) {
             this.digest = digest;
             this.createdAtNanos = createdAtNanos;
+        }
+    }
+
+    /**
+     * A stream's claim on a key. The owner (the first request) runs the stream and then {@link #complete}s or
+     * {@link #abandon}s the claim; any other request under the key waits for the {@link #original}.
+     *
+     * <p>Thread safety: {@code complete} and {@code abandon} may be called from any thread, once.
+     */
+    public final class StreamClaim {
+        private final Key key;
+        private final Entry entry;
+        private final boolean owner;
+
+        private StreamClaim(Key key, Entry entry, boolean owner) {
+            this.key = key;
+            this.entry = entry;
+            this.owner = owner;
+        }
+
+        /** Whether this request is the first under its key and must run. */
+        public boolean owner() {
+            return owner;
+        }
+
+        /** Owner only: the stream is done; retries compare against {@code digest} and get {@code answer}. */
+        public void complete(StreamDigest digest, Object answer) {
+            entry.answer.complete(new Completed(null, digest, answer));
+        }
+
+        /** Owner only: the stream stored nothing to remember; the key is forgotten and a retry runs again. */
+        public void abandon(Throwable cause) {
+            forget(key, entry);
+            entry.answer.completeExceptionally(cause);
+        }
+
+        /** The first request's digest and answer, once it is done. */
+        public Mono<Original> original() {
+            return Mono.fromFuture(entry.answer, true).map(c -> new Original(c.stream(), c.value()));
         }
     }
 
@@ -98,23 +159,42 @@ public final class IdempotencyCache {
             if (existing == null) {
                 entry = new Entry(digest.clone(), now);
                 entries.put(k, entry);
-                while (entries.size() > maxKeys) {
-                    Iterator<Entry> eldest = entries.values().iterator();
-                    eldest.next();
-                    eldest.remove();
-                }
+                evictOverflow();
             } else {
                 entry = null;
             }
         }
         if (existing != null) {
-            if (!Arrays.equals(existing.digest, digest)) {
+            if (existing.digest != null && !Arrays.equals(existing.digest, digest)) {
                 return Mono.error(new IdempotencyKeyReusedException(scope, key));
             }
-            return Mono.fromFuture(existing.answer, true).map(value -> new Outcome<>((T) value, true));
+            return Mono.fromFuture(existing.answer, true).flatMap(done -> done.digest() == null
+                    ? Mono.error(new IdempotencyKeyReusedException(scope, key))
+                    : Mono.just(new Outcome<>((T) done.value(), true)));
         }
-        run(k, entry, action);
-        return Mono.fromFuture(entry.answer, true).map(value -> new Outcome<>((T) value, false));
+        run(k, entry, digest, action);
+        return Mono.fromFuture(entry.answer, true).map(done -> new Outcome<>((T) done.value(), false));
+    }
+
+    /**
+     * Claims a key for a streaming request, whose digest is known only after its body has been read.
+     *
+     * @return a claim that says whether this request is the first under the key
+     */
+    public StreamClaim claimStream(String scope, String key) {
+        Key k = new Key(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(key, "key"));
+        synchronized (lock) {
+            long now = nanoClock.getAsLong();
+            expire(now);
+            Entry existing = entries.get(k);
+            if (existing != null) {
+                return new StreamClaim(k, existing, false);
+            }
+            Entry entry = new Entry(null, now);
+            entries.put(k, entry);
+            evictOverflow();
+            return new StreamClaim(k, entry, true);
+        }
     }
 
     /** The number of keys currently remembered (for metrics and tests). */
@@ -125,9 +205,17 @@ public final class IdempotencyCache {
         }
     }
 
-    private <T> void run(Key k, Entry entry, Supplier<Mono<T>> action) {
+    private void evictOverflow() {
+        while (entries.size() > maxKeys) {
+            Iterator<Entry> eldest = entries.values().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    private <T> void run(Key k, Entry entry, byte[] digest, Supplier<Mono<T>> action) {
         Mono.defer(action).subscribe(
-                value -> entry.answer.complete(value),
+                value -> entry.answer.complete(new Completed(digest.clone(), null, value)),
                 error -> {
                     forget(k, entry);
                     entry.answer.completeExceptionally(error);

@@ -54,7 +54,7 @@ public final class IdempotentRequests {
     }
 
     /** The parts of a request besides its body that make it what it is. */
-    static String target(ServerHttpRequest request) {
+    public static String target(ServerHttpRequest request) {
         StringBuilder target = new StringBuilder(128)
                 .append(request.getMethod().name()).append(' ')
                 .append(request.getPath().value()).append(' ')

@@ -133,7 +133,8 @@ public final class NdjsonProducer {
         return lines.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private byte[] errorLine(Throwable error, long lineNumber, String instance) {
+    /** The line {@code {"error": <problem>}} for {@code error}; {@code lineNumber} > 0 adds {@code "line"}. */
+    public byte[] errorLine(Throwable error, long lineNumber, String instance) {
         Problem problem = problemMapper.map(error, instance);
         Map<String, Object> body = new LinkedHashMap<>(ProblemWebExceptionHandler.toBody(problem));
         if (lineNumber > 0) {

@@ -1,7 +1,5 @@
 package dev.backbone.server.http.stream;
 
-import java.util.Map;
-
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -13,12 +11,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.http.BlockingScheduler;
 import dev.backbone.server.http.ProblemResponses;
 import dev.backbone.server.http.RequestParams;
+import dev.backbone.server.http.idempotency.IdempotencyCache;
 import dev.backbone.server.http.idempotency.IdempotencyKeys;
+import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.topic.StorageGuard;
 import dev.backbone.server.topic.TopicRegistry;
@@ -26,6 +25,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -41,13 +41,18 @@ import reactor.core.scheduler.Scheduler;
 public class StreamingProduceController {
 
     private final NdjsonProducer producer;
+    private final IdempotencyCache idempotencyCache;
+    private final IdempotentNdjson idempotent;
     private final TopicRegistry registry;
     private final StorageGuard storageGuard;
     private final Scheduler blockingScheduler;
 
     public StreamingProduceController(NdjsonProducer producer, TopicRegistry registry, StorageGuard storageGuard,
-                                      BlockingScheduler scheduler) {
+                                      BlockingScheduler scheduler, IdempotencyCache idempotencyCache,
+                                      NdjsonAnswerLimit answerLimit) {
         this.producer = producer;
+        this.idempotencyCache = idempotencyCache;
+        this.idempotent = new IdempotentNdjson(producer, answerLimit.maxAnswerBytes());
         this.registry = registry;
         this.storageGuard = storageGuard;
         this.blockingScheduler = scheduler.scheduler();
@@ -61,36 +66,56 @@ public class StreamingProduceController {
                     + " (the per-request limit does not apply, the per-record one does). The answer streams one line"
                     + " {\"partition\": p, \"offset\": o} per record in order; the first bad line ends the stream"
                     + " with a line {\"error\": <problem>} (with \"line\", its line number), and the lines before it"
-                    + " stay stored. Clients must read the answer while they send.",
+                    + " stay stored. Clients must read the answer while they send. With Idempotency-Key, a retry"
+                    + " of the same body gets the first answer again and appends nothing.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
                     mediaType = MediaType.APPLICATION_NDJSON_VALUE,
                     schema = @Schema(example = "{\"key\": \"order-7\", \"value\": {\"total\": 12.5}}\n"
                             + "{\"value\": \"plain\"}\n"))))
     @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.INVALID_TOPIC, ProblemType.INVALID_PARAMETER,
-            ProblemType.INSUFFICIENT_STORAGE})
+            ProblemType.INSUFFICIENT_STORAGE, ProblemType.IDEMPOTENCY_KEY_REUSED,
+            ProblemType.IDEMPOTENT_ANSWER_NOT_KEPT})
     public Mono<Void> produce(@PathVariable("topic") String topic,
                               @RequestParam(name = "flush", required = false) String flush,
                               ServerHttpRequest request, ServerHttpResponse response) {
         return Mono.defer(() -> {
             FlushMode flushMode = RequestParams.flush(flush);
-            if (request.getHeaders().containsHeader(IdempotencyKeys.HEADER)) {
-                throw new BackboneException(ProblemType.INVALID_PARAMETER, "Idempotency-Key is not supported on a"
-                        + " streaming (NDJSON) produce: its answer is only known once the whole body has been"
-                        + " appended. Send the records as JSON with the key, or resume the stream from the last"
-                        + " offset it answered.", Map.of("parameter", IdempotencyKeys.HEADER));
+            String keyHeader = request.getHeaders().getFirst(IdempotencyKeys.HEADER);
+            if (keyHeader == null) {
+                return stream(topic, flushMode, request, response, null);
             }
-            storageGuard.checkWritable();
-            DataBufferFactory buffers = response.bufferFactory();
-            return Mono.fromCallable(() -> registry.getOrCreate(topic))
-                    .subscribeOn(blockingScheduler)
-                    .flatMap(resolved -> {
+            String key = IdempotencyKeys.validate(keyHeader);
+            IdempotencyCache.StreamClaim claim = idempotencyCache.claimStream(topic, key);
+            if (claim.owner()) {
+                return stream(topic, flushMode, request, response, claim)
+                        .doOnError(error -> claim.abandon(error));
+            }
+            return idempotent.replay(claim, IdempotentRequests.target(request), request.getBody(), topic, key)
+                    .flatMap(answer -> {
                         HttpHeaders headers = response.getHeaders();
                         headers.setContentType(MediaType.APPLICATION_NDJSON);
-                        headers.setCacheControl("no-cache");
-                        return response.writeAndFlushWith(producer.produce(topic, request.getBody(), flushMode,
-                                        request.getPath().value())
-                                .map(lines -> Mono.just(buffers.wrap(lines))));
+                        headers.set(IdempotentRequests.REPLAYED_HEADER, "true");
+                        return response.writeWith(Mono.just(response.bufferFactory().wrap(answer)));
                     });
         });
+    }
+
+    private Mono<Void> stream(String topic, FlushMode flushMode, ServerHttpRequest request,
+                              ServerHttpResponse response, IdempotencyCache.StreamClaim claim) {
+        storageGuard.checkWritable();
+        DataBufferFactory buffers = response.bufferFactory();
+        String instance = request.getPath().value();
+        return Mono.fromCallable(() -> registry.getOrCreate(topic))
+                .subscribeOn(blockingScheduler)
+                .flatMap(resolved -> {
+                    HttpHeaders headers = response.getHeaders();
+                    headers.setContentType(MediaType.APPLICATION_NDJSON);
+                    headers.setCacheControl("no-cache");
+                    Flux<byte[]> answer = claim == null
+                            ? producer.produce(topic, request.getBody(), flushMode, instance)
+                            : idempotent.runFirst(claim, IdempotentRequests.target(request), request.getBody(),
+                                    instance, body -> producer.produce(topic, body, flushMode, instance));
+                    return response.writeAndFlushWith(answer.map(lines -> Mono.just(buffers.wrap(lines))));
+                });
     }
 }

@@ -121,6 +121,45 @@ class IdempotencyCacheTest {
     }
 
     @Test
+    void aStreamClaimHasOneOwnerAndOthersGetItsOriginal() {
+        IdempotencyCache.StreamClaim first = cache.claimStream("t", "s");
+        IdempotencyCache.StreamClaim retry = cache.claimStream("t", "s");
+        assertThat(first.owner()).isTrue();
+        assertThat(retry.owner()).isFalse();
+
+        StepVerifier.create(retry.original())
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(30))
+                .then(() -> first.complete(new IdempotencyCache.StreamDigest(3, digest("abc"), true), "answer"))
+                .assertNext(original -> {
+                    assertThat(original.isStream()).isTrue();
+                    assertThat(original.stream().length()).isEqualTo(3);
+                    assertThat(original.answer()).isEqualTo("answer");
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(run("t", "s", "abc", "x"))
+                .expectError(IdempotencyKeyReusedException.class)
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void anAbandonedStreamClaimFreesTheKey() {
+        IdempotencyCache.StreamClaim first = cache.claimStream("t", "s");
+        IdempotencyCache.StreamClaim waiting = cache.claimStream("t", "s");
+        first.abandon(new IllegalStateException("disk"));
+        StepVerifier.create(waiting.original()).expectErrorMessage("disk").verify(TIMEOUT);
+        assertThat(cache.claimStream("t", "s").owner()).isTrue();
+    }
+
+    @Test
+    void aStreamRetryOfAWholeBodyRequestSeesItIsNotAStream() {
+        run("t", "k", "b", "json answer").block(TIMEOUT);
+        IdempotencyCache.Original original = cache.claimStream("t", "k").original().block(TIMEOUT);
+        assertThat(original.isStream()).isFalse();
+    }
+
+    @Test
     void keysAreVisibleAsciiUpTo255Characters() {
         assertThat(IdempotencyKeys.validate("\"8e03978e-40d5-43e8-bc93-6894a57f9324\""))
                 .isEqualTo("8e03978e-40d5-43e8-bc93-6894a57f9324");

@@ -111,6 +111,50 @@ class IdempotentProduceApiTest extends BrokerIntegrationTest {
         assertThat(totalEndOffset("idem-producer")).isEqualTo(3);
     }
 
+    @Test
+    void aStreamingRetryWithTheSameBodyGetsTheFirstAnswerAgain() {
+        createTopic("idem-ndjson", 2);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 3_000; i++) {
+            body.append("{\"value\":").append(i).append("}\n");
+        }
+        String first = ndjson("idem-ndjson", "s-1", body.toString(), HttpStatus.OK, null);
+        String retry = ndjson("idem-ndjson", "s-1", body.toString(), HttpStatus.OK, "true");
+
+        assertThat(first.lines()).hasSize(3_000);
+        assertThat(retry).isEqualTo(first);
+        assertThat(totalEndOffset("idem-ndjson")).isEqualTo(3_000);
+
+        ndjson("idem-ndjson", "s-1", body + "{\"value\":\"more\"}\n", HttpStatus.UNPROCESSABLE_CONTENT, null);
+        client().post().uri("/v1/topics/idem-ndjson/records").contentType(MediaType.APPLICATION_JSON)
+                .header("Idempotency-Key", "s-1").bodyValue("{\"records\": [{\"value\": 1}]}")
+                .exchange().expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+        assertThat(totalEndOffset("idem-ndjson")).isEqualTo(3_000);
+    }
+
+    @Test
+    void aStreamThatStoppedAtABadLineReplaysItsErrorToo() {
+        createTopic("idem-ndjson-bad", 1);
+        String body = "{\"value\":1}\n{\"value\":2}\nnot json\n{\"value\":4}\n";
+        String first = ndjson("idem-ndjson-bad", "b-1", body, HttpStatus.OK, null);
+        String retry = ndjson("idem-ndjson-bad", "b-1", body, HttpStatus.OK, "true");
+
+        assertThat(first.lines()).hasSize(3);
+        assertThat(json(first.lines().toList().get(2)).path("error").path("line").asInt()).isEqualTo(3);
+        assertThat(retry).isEqualTo(first);
+        assertThat(totalEndOffset("idem-ndjson-bad")).isEqualTo(2);
+    }
+
+    private String ndjson(String topic, String key, String body, HttpStatus status, String replayed) {
+        var spec = client().post().uri("/v1/topics/" + topic + "/records").contentType(MediaType.APPLICATION_NDJSON)
+                .header("Idempotency-Key", key).bodyValue(body).exchange().expectStatus().isEqualTo(status);
+        if (replayed != null) {
+            spec.expectHeader().valueEquals(IdempotentRequests.REPLAYED_HEADER, replayed);
+        }
+        byte[] answer = spec.expectBody().returnResult().getResponseBody();
+        return answer == null ? "" : new String(answer, StandardCharsets.UTF_8);
+    }
+
     private JsonNode sendBatch(ByteBuffer batch, HttpStatus status) {
         byte[] bytes = new byte[batch.remaining()];
         batch.get(bytes);
