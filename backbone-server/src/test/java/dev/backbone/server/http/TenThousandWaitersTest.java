@@ -1,0 +1,114 @@
+package dev.backbone.server.http;
+
+import static dev.backbone.server.http.LongPollTest.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.MediaType;
+
+/**
+ * 10,000 consumes park on one partition at once: they hold no thread, the broker's heap grows by a bounded amount
+ * per waiter, one append answers all of them with the record, and afterwards no waiter is left. The clients live
+ * in a child JVM (its sockets count against its own descriptor limit).
+ */
+class TenThousandWaitersTest {
+
+    private static final int WAITERS = 10_000;
+    /** Heap the broker may spend per parked consume, connection included. */
+    private static final long MAX_BYTES_PER_WAITER = 32 * 1024;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void tenThousandParkedConsumesAreCheapAndAllWokenByOneAppend() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.start(dataDir, "backbone.long-poll.max-wait=120s")) {
+            LongPollWaiters waiters = broker.bean(LongPollWaiters.class);
+            broker.client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"name\": \"swarm\"}").exchange().expectStatus().isCreated();
+            int threadsBefore = Thread.activeCount();
+            long heapBefore = usedHeapAfterGc();
+
+            Process swarm = new ProcessBuilder(javaCommand(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                    LongPollSwarm.class.getName(), "127.0.0.1", Integer.toString(broker.port()),
+                    "/v1/topics/swarm/partitions/0/records?offset=0&maxWaitMs=110000", Integer.toString(WAITERS),
+                    "\"wake-up\"", "100").redirectErrorStream(true).start();
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> readLines(swarm, lines), "swarm-output");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                awaitLine(lines, "SENT", 90);
+                awaitTrue(() -> waiters.waiting() == WAITERS, "all " + WAITERS + " consumes parked", 60);
+                long heapWaiting = usedHeapAfterGc();
+                int threadsWaiting = Thread.activeCount();
+                long perWaiter = (heapWaiting - heapBefore) / WAITERS;
+                System.out.printf(Locale.ROOT, "%d waiters: heap %d -> %d MiB (%d bytes each), threads %d -> %d%n",
+                        WAITERS, heapBefore >> 20, heapWaiting >> 20, perWaiter, threadsBefore, threadsWaiting);
+                assertThat(perWaiter).isLessThan(MAX_BYTES_PER_WAITER);
+                assertThat(threadsWaiting - threadsBefore).as("threads started for waiters").isLessThan(50);
+
+                broker.client().post().uri("/v1/topics/swarm/records").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"records\": [{\"value\": \"wake-up\"}]}").exchange().expectStatus().isOk();
+                String done = awaitLine(lines, "DONE", 90);
+                assertThat(done).isEqualTo("DONE ok=" + WAITERS + " failed=0");
+                awaitTrue(() -> waiters.waiting() == 0, "no waiter left", 30);
+            } finally {
+                swarm.destroyForcibly();
+                swarm.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+    }
+
+    private static void readLines(Process process, BlockingQueue<String> lines) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("READ FAILED " + e);
+        }
+    }
+
+    private static String awaitLine(BlockingQueue<String> lines, String prefix, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<String> seen = new java.util.ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+                seen.add(line);
+            }
+        }
+        throw new AssertionError("no line starting with " + prefix + " within " + seconds + " s; saw " + seen);
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
