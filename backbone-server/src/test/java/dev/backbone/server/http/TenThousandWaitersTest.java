@@ -34,7 +34,9 @@ class TenThousandWaitersTest {
 
     @Test
     void tenThousandParkedConsumesAreCheapAndAllWokenByOneAppend() throws Exception {
+        long t0 = System.nanoTime();
         try (BrokerProcess broker = BrokerProcess.start(dataDir, "backbone.long-poll.max-wait=120s")) {
+            System.out.println("PHASE started " + (System.nanoTime() - t0) / 1_000_000);
             LongPollWaiters waiters = broker.bean(LongPollWaiters.class);
             broker.client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"name\": \"swarm\"}").exchange().expectStatus().isCreated();
@@ -51,7 +53,9 @@ class TenThousandWaitersTest {
             reader.start();
             try {
                 awaitLine(lines, "SENT", 90);
+                System.out.println("PHASE sent " + (System.nanoTime() - t0) / 1_000_000);
                 awaitTrue(() -> waiters.waiting() == WAITERS, "all " + WAITERS + " consumes parked", 60);
+                System.out.println("PHASE parked " + (System.nanoTime() - t0) / 1_000_000);
                 long heapWaiting = usedHeapAfterGc();
                 int threadsWaiting = Thread.activeCount();
                 long perWaiter = (heapWaiting - heapBefore) / WAITERS;
@@ -63,6 +67,7 @@ class TenThousandWaitersTest {
                 broker.client().post().uri("/v1/topics/swarm/records").contentType(MediaType.APPLICATION_JSON)
                         .bodyValue("{\"records\": [{\"value\": \"wake-up\"}]}").exchange().expectStatus().isOk();
                 String done = awaitLine(lines, "DONE", 90);
+                System.out.println("PHASE done " + (System.nanoTime() - t0) / 1_000_000);
                 assertThat(done).isEqualTo("DONE ok=" + WAITERS + " failed=0");
                 awaitTrue(() -> waiters.waiting() == 0, "no waiter left", 30);
             } finally {
