@@ -84,8 +84,10 @@ class BrokerConfiguration {
     }
 
     @Bean
-    BackboneMetrics backboneMetrics(MeterRegistry meterRegistry) {
-        return new BackboneMetrics(meterRegistry);
+    BackboneMetrics backboneMetrics(MeterRegistry meterRegistry, LogManager logManager) {
+        BackboneMetrics metrics = new BackboneMetrics(meterRegistry);
+        logManager.addFlushListener((tp, nanos, offsets) -> metrics.recordFsync(nanos));
+        return metrics;
     }
 
     @Bean

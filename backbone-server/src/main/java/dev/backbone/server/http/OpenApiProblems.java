@@ -2,6 +2,7 @@ package dev.backbone.server.http;
 
 import dev.backbone.server.error.ProblemType;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -26,6 +27,8 @@ import org.springframework.web.method.HandlerMethod;
  */
 public final class OpenApiProblems implements OperationCustomizer {
 
+    private static final String PROBLEM_JSON = "application/problem+json";
+
     private static final List<ProblemType> EVERYWHERE = List.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
             ProblemType.NOT_ACCEPTABLE, ProblemType.UNAVAILABLE, ProblemType.INTERNAL_ERROR);
 
@@ -38,24 +41,30 @@ public final class OpenApiProblems implements OperationCustomizer {
         types.forEach(t -> byStatus.computeIfAbsent(t.status(), s -> new ArrayList<>()).add(t));
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         byStatus.forEach((status, problems) -> {
-            StringBuilder description = new StringBuilder();
-            for (ProblemType problem : problems) {
-                description.append(description.isEmpty() ? "" : "; ").append(problem.title()).append(" (")
-                        .append(problem.type()).append(')');
+            // Two handler methods on one path and verb (JSON and batch produce) share one operation: merge.
+            ApiResponse response = responses.get(Integer.toString(status));
+            if (response == null || response.getContent() == null
+                    || response.getContent().get(PROBLEM_JSON) == null) {
+                response = new ApiResponse().description("")
+                        .content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(problemSchema())));
+                responses.addApiResponse(Integer.toString(status), response);
             }
-            MediaType media = new MediaType().schema(problemSchema());
-            Map<String, io.swagger.v3.oas.models.examples.Example> examples = new LinkedHashMap<>();
+            MediaType media = response.getContent().get(PROBLEM_JSON);
+            Map<String, Example> examples = media.getExamples() == null ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(media.getExamples());
             for (ProblemType problem : problems) {
                 Map<String, Object> example = new LinkedHashMap<>();
                 example.put("type", problem.type().toString());
                 example.put("title", problem.title());
                 example.put("status", problem.status());
-                examples.put(problem.slug(), new io.swagger.v3.oas.models.examples.Example().value(example));
+                examples.put(problem.slug(), new Example().summary(problem.title()).value(example));
             }
             media.setExamples(examples);
-            responses.addApiResponse(Integer.toString(status), new ApiResponse()
-                    .description(description.toString())
-                    .content(new Content().addMediaType("application/problem+json", media)));
+            StringBuilder description = new StringBuilder();
+            for (Example example : examples.values()) {
+                description.append(description.isEmpty() ? "" : "; ").append(example.getSummary());
+            }
+            response.setDescription(description.toString());
         });
         operation.setResponses(responses);
         return operation;

@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  *   <li>{@code backbone_produce_latency_seconds}, {@code backbone_fetch_latency_seconds}: histograms from the
  *       request's arrival to its answer (a fetch's includes its long-poll wait)</li>
  *   <li>{@code backbone_long_polls_waiting}: fetches parked until data arrives</li>
+ *   <li>{@code backbone_log_fsync_seconds}: histogram of group-commit fsyncs, all partitions together (a tag per
+ *       partition would multiply the histogram's series by the partition count)</li>
  * </ul>
  *
  * <p>Meters of one topic are built once and cached, since looking a meter up by name and tags on every request
@@ -37,12 +39,24 @@ public final class BackboneMetrics {
     public static final String PRODUCE_LATENCY = "backbone.produce.latency";
     public static final String FETCH_LATENCY = "backbone.fetch.latency";
     public static final String LONG_POLLS_WAITING = "backbone.long.polls.waiting";
+    public static final String LOG_FSYNC = "backbone.log.fsync";
 
     private final MeterRegistry registry;
     private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
+    private final Timer fsync;
 
     public BackboneMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.fsync = Timer.builder(LOG_FSYNC).description("Duration of group-commit fsyncs of partition logs")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    /** Records one fsync; fed by the log manager's flush listener. */
+    public void recordFsync(long nanos) {
+        fsync.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public MeterRegistry registry() {
