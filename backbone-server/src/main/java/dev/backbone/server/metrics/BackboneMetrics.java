@@ -41,6 +41,16 @@ public final class BackboneMetrics {
     public static final String LONG_POLLS_WAITING = "backbone.long.polls.waiting";
     public static final String LOG_FSYNC = "backbone.log.fsync";
 
+    /**
+     * Fixed histogram buckets, 15 per timer: a percentile histogram would publish about 70 per topic, too many
+     * series for a broker with hundreds of topics.
+     */
+    private static final Duration[] LATENCY_BUCKETS = {Duration.ofNanos(500_000), Duration.ofMillis(1),
+            Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30)};
+
     private final MeterRegistry registry;
     private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
     private final Timer fsync;
@@ -48,9 +58,7 @@ public final class BackboneMetrics {
     public BackboneMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.fsync = Timer.builder(LOG_FSYNC).description("Duration of group-commit fsyncs of partition logs")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
-                .maximumExpectedValue(Duration.ofSeconds(10))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
     }
 
@@ -119,9 +127,7 @@ public final class BackboneMetrics {
 
         private static Timer latency(MeterRegistry registry, String name, String topic, String description) {
             return Timer.builder(name).tag("topic", topic).description(description)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
                     .register(registry);
         }
 
