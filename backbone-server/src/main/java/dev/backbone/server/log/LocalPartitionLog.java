@@ -12,13 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,10 +52,6 @@ final class LocalPartitionLog implements PartitionLog {
     private record LogEnd(long offset, LogSegment segment, long position) {
     }
 
-    /** One SYNC appender waiting for the fsync that covers {@code endOffset}. */
-    private record Waiter(long endOffset, CompletableFuture<Void> done) {
-    }
-
     private final TopicPartition topicPartition;
     private final Path dir;
     private final Clock clock;
@@ -69,7 +62,7 @@ final class LocalPartitionLog implements PartitionLog {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Object flushMonitor = new Object();
     private final AtomicReference<LogEnd> visible;
-    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private final SyncWaiters waiters = new SyncWaiters();
     private final ConcurrentLinkedQueue<LogSegment> unflushedSealed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     private final LongAdder flushes = new LongAdder();
@@ -176,7 +169,7 @@ final class LocalPartitionLog implements PartitionLog {
         long nowMs = clock.millis();
         long firstOffset;
         long endOffset;
-        Waiter waiter = null;
+        SyncWaiters.Waiter waiter = null;
         boolean madeVisible = false;
         boolean requestFlush;
         appendLock.lock();
@@ -203,8 +196,7 @@ final class LocalPartitionLog implements PartitionLog {
             notifyObservers(segment.baseOffset(), filePosition, batches);
             if (flush == FlushMode.SYNC) {
                 pendingSyncEnd = endOffset;
-                waiter = new Waiter(endOffset, new CompletableFuture<>());
-                waiters.add(waiter);
+                waiter = waiters.add(endOffset);
             } else if (durableOffset >= pendingSyncEnd) {
                 madeVisible = advanceVisible(end);
             } else {
@@ -221,7 +213,7 @@ final class LocalPartitionLog implements PartitionLog {
             fireListeners(endOffset);
         }
         if (waiter != null) {
-            await(waiter);
+            waiter.await(topicPartition);
         }
         return new AppendResult(firstOffset, endOffset - 1, bases, nowMs);
     }
@@ -234,20 +226,6 @@ final class LocalPartitionLog implements PartitionLog {
         if (failed != null) {
             throw new IOException("log " + topicPartition + " refuses appends after a failed fsync; reopen it to"
                     + " recover", failed);
-        }
-    }
-
-    private void await(Waiter waiter) throws IOException {
-        try {
-            waiter.done().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new IOException("fsync of " + topicPartition + " failed: " + io.getMessage(), io);
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
         }
     }
 
@@ -337,7 +315,7 @@ final class LocalPartitionLog implements PartitionLog {
             if (advanceVisible(snapshot)) {
                 fireListeners(snapshot.offset());
             }
-            completeWaiters(snapshot.offset());
+            waiters.completeUpTo(snapshot.offset());
         }
     }
 
@@ -377,22 +355,11 @@ final class LocalPartitionLog implements PartitionLog {
         }
     }
 
-    private void completeWaiters(long durableEnd) {
-        Waiter waiter;
-        while ((waiter = waiters.peek()) != null && waiter.endOffset() <= durableEnd) {
-            waiters.poll();
-            waiter.done().complete(null);
-        }
-    }
-
     /** An fsync failed: the written data may or may not be durable, so refuse further appends. flushMonitor held. */
     private void fail(IOException e) {
         LOG.log(System.Logger.Level.ERROR, "fsync of " + topicPartition + " in " + dir + " failed", e);
         failure = e;
-        Waiter waiter;
-        while ((waiter = waiters.poll()) != null) {
-            waiter.done().completeExceptionally(e);
-        }
+        waiters.failAll(e);
     }
 
     @Override
@@ -540,33 +507,17 @@ final class LocalPartitionLog implements PartitionLog {
      * @return the number of segments deleted
      */
     int applyRetention(long nowMs) throws IOException {
-        LogConfig cfg = config;
-        if (cfg.retentionMs() < 0 && cfg.retentionBytes() < 0) {
+        if (config.retentionMs() < 0 && config.retentionBytes() < 0) {
             return 0;
         }
-        List<LogSegment> doomed = new ArrayList<>();
+        List<LogSegment> doomed;
         appendLock.lock();
         try {
             if (closed) {
                 return 0;
             }
-            long visibleEnd = visible.get().offset();
-            long remainingBytes = sizeBytes();
-            for (LogSegment segment : segments.values()) {
-                Long nextBase = segments.higherKey(segment.baseOffset());
-                if (segment == active || nextBase == null || nextBase > visibleEnd) {
-                    break;
-                }
-                boolean expired = cfg.retentionMs() > 0 && segment.maxTimestamp() != LogSegment.NO_TIMESTAMP
-                        && nowMs - segment.maxTimestamp() > cfg.retentionMs();
-                boolean oversize = cfg.retentionBytes() > 0
-                        && remainingBytes - segment.sizeBytes() >= cfg.retentionBytes();
-                if (!expired && !oversize) {
-                    break;
-                }
-                remainingBytes -= segment.sizeBytes();
-                doomed.add(segment);
-            }
+            doomed = RetentionPolicy.deletable(List.copyOf(segments.values()), visible.get().offset(), config,
+                    nowMs);
             if (doomed.isEmpty()) {
                 return 0;
             }
@@ -624,7 +575,7 @@ final class LocalPartitionLog implements PartitionLog {
                 flushUpTo(end);
                 active.writeIndexes(true);
                 advanceVisible(end);
-                completeWaiters(end.offset());
+                waiters.completeUpTo(end.offset());
             } catch (IOException e) {
                 fail(e);
                 problem = e;

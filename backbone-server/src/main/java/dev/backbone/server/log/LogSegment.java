@@ -1,9 +1,6 @@
 package dev.backbone.server.log;
 
-import dev.backbone.client.batch.InvalidBatchException;
-import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.client.batch.RecordBatchHeader;
-import dev.backbone.client.batch.RecordBatchValidator;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +39,6 @@ final class LogSegment {
     static final long NO_TIMESTAMP = -1L;
 
     private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
-    private static final int RECOVERY_READ_BYTES = 1 << 20;
 
     private final Path dir;
     private final long baseOffset;
@@ -393,86 +389,19 @@ final class LogSegment {
         bytesSinceOffsetEntry = 0;
         bytesSinceTimeEntry = 0;
         long fileSize = channel.size();
-        long expected = baseOffset;
-        long position = 0;
-        String problem = null;
-        ByteBuffer buffer = ByteBuffer.allocate(0);
-        long bufferStart = 0;
-        while (position < fileSize) {
-            if (fileSize - position < RecordBatchDescriptor.HEADER_SIZE) {
-                problem = "torn batch header: " + (fileSize - position) + " bytes left";
-                break;
-            }
-            buffer = fill(buffer, bufferStart, position, RecordBatchDescriptor.HEADER_SIZE);
-            bufferStart = position;
-            int length = buffer.getInt(RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
-            long size = RecordBatchDescriptor.LOG_OVERHEAD + (long) length;
-            if (length < RecordBatchDescriptor.HEADER_SIZE - RecordBatchDescriptor.LOG_OVERHEAD
-                    || position + size > fileSize) {
-                problem = "torn or malformed batch: length " + length + " with " + (fileSize - position)
-                        + " bytes left";
-                break;
-            }
-            buffer = fill(buffer, bufferStart, position, (int) size);
-            RecordBatchHeader header;
-            try {
-                ByteBuffer one = buffer.duplicate();
-                one.limit((int) size);
-                header = RecordBatchValidator.validate(one, 0, Integer.MAX_VALUE);
-            } catch (InvalidBatchException e) {
-                problem = "invalid batch (" + e.reason() + "): " + e.getMessage();
-                break;
-            }
-            if (header.baseOffset() != expected) {
-                problem = "batch has base offset " + header.baseOffset() + " where " + expected + " was expected";
-                break;
-            }
-            indexBatch(header.baseOffset(), header.lastOffset(), header.maxTimestamp(), (int) position, (int) size,
-                    indexIntervalBytes);
-            expected = header.lastOffset() + 1;
-            position += size;
-            // Move the buffer window to the next batch.
-            buffer.position((int) size);
-            buffer = buffer.slice();
-            bufferStart = position;
-        }
-        nextOffset = expected;
-        sizeBytes = (int) position;
-        if (problem == null) {
+        SegmentScanner.Result result = new SegmentScanner(channel, logFile).scan(baseOffset,
+                (header, position, size) -> indexBatch(header.baseOffset(), header.lastOffset(),
+                        header.maxTimestamp(), position, size, indexIntervalBytes));
+        nextOffset = result.nextOffset();
+        sizeBytes = (int) result.validBytes();
+        if (result.problem() == null) {
             return new Recovery(-1, 0, null);
         }
-        channel.truncate(position);
+        channel.truncate(result.validBytes());
         channel.force(true);
         LOG.log(System.Logger.Level.WARNING, "Recovery truncated {0} at position {1} ({2} bytes dropped): {3}",
-                logFile, position, fileSize - position, problem);
-        return new Recovery(position, fileSize - position, problem);
-    }
-
-    /**
-     * Returns a buffer whose index 0 is file {@code position} holding at least {@code needed} bytes, reading more
-     * from the file when the current window ({@code buffer} from {@code bufferStart}) does not cover them.
-     */
-    private ByteBuffer fill(ByteBuffer buffer, long bufferStart, long position, int needed) throws IOException {
-        long have = bufferStart + buffer.limit() - position;
-        if (position >= bufferStart && have >= needed) {
-            ByteBuffer window = buffer.duplicate();
-            window.position((int) (position - bufferStart));
-            return window.slice();
-        }
-        ByteBuffer fresh = ByteBuffer.allocate(Math.max(needed, RECOVERY_READ_BYTES));
-        long fileSize = channel.size();
-        fresh.limit((int) Math.min(fresh.capacity(), fileSize - position));
-        while (fresh.hasRemaining()) {
-            if (channel.read(fresh, position + fresh.position()) < 0) {
-                break;
-            }
-        }
-        fresh.flip();
-        if (fresh.limit() < needed) {
-            throw new IOException("read only " + fresh.limit() + " of " + needed + " bytes at position " + position
-                    + " of " + logFile);
-        }
-        return fresh;
+                logFile, result.validBytes(), fileSize - result.validBytes(), result.problem());
+        return new Recovery(result.validBytes(), fileSize - result.validBytes(), result.problem());
     }
 
     /**
