@@ -72,6 +72,10 @@ public enum ProblemType {
     PRODUCER_FENCED("producer-fenced", "Producer fenced", 409),
     /** A retried streaming produce whose first answer was larger than the broker keeps. */
     IDEMPOTENT_ANSWER_NOT_KEPT("idempotent-answer-not-kept", "Idempotent answer not kept", 409),
+    /** A key stream append's {@code expectedVersion} is not the stream's current version; nothing was written. */
+    VERSION_CONFLICT("version-conflict", "Version conflict", 409),
+    /** An {@code If-Match} or {@code If-None-Match} condition on a key stream does not hold; nothing was written. */
+    PRECONDITION_FAILED("precondition-failed", "Precondition failed", 412),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

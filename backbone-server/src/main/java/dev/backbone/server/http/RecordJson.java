@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -49,7 +50,16 @@ public final class RecordJson {
 
     /** Writes {@code record} as one JSON object at the generator's position. */
     public static void write(JsonGenerator out, Record record) {
+        write(out, record, generator -> { });
+    }
+
+    /**
+     * Writes {@code record} as one JSON object whose first members are written by {@code leadingMembers} (a key
+     * read puts the record's {@code version} there, a group fetch its topic and partition).
+     */
+    public static void write(JsonGenerator out, Record record, Consumer<JsonGenerator> leadingMembers) {
         out.writeStartObject();
+        leadingMembers.accept(out);
         out.writeNumberProperty("offset", record.offset());
         out.writeNumberProperty("timestamp", record.timestamp());
         byte[] key = record.key();
