@@ -135,6 +135,18 @@ class AuditChainApiTest extends BrokerIntegrationTest {
         assertThat(verify("again", 0, null).path("batches").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void theOpenApiDescriptionListsTheChainEndpointsAndTheirProblems() {
+        JsonNode paths = get("/v3/api-docs").path("paths");
+        JsonNode head = paths.path("/v1/topics/{topic}/partitions/{partition}/chain").path("get");
+        JsonNode verify = paths.path("/v1/topics/{topic}/partitions/{partition}/chain/verify").path("post");
+        assertThat(head.isMissingNode()).isFalse();
+        assertThat(verify.isMissingNode()).isFalse();
+        assertThat(head.path("responses").has("409")).isTrue();
+        assertThat(verify.path("responses").has("400")).isTrue();
+        assertThat(verify.path("responses").path("409").toString()).contains("audit-chain-disabled");
+    }
+
     private void createAudited(String name, int partitions) {
         client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"name\": \"" + name + "\", \"partitions\": " + partitions
