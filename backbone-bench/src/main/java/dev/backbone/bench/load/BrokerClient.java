@@ -163,7 +163,7 @@ public final class BrokerClient {
     }
 
     private static <T> HttpResponse<T> requireOk(String what, HttpResponse<T> response) {
-        if (response.statusCode() != 200) {
+        if (response.statusCode() / 100 != 2) {
             throw new BrokerException(what, response.statusCode(), String.valueOf(response.body()));
         }
         return response;
