@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -114,6 +115,7 @@ public final class EndToEndRun {
                               AtomicLong sent, AtomicLong sendingDone) throws Exception {
         Histogram ack = LatencyReport.newHistogram();
         Semaphore inFlight = new Semaphore(options.maxInFlight());
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
         RateLimiter limiter = new RateLimiter(options.rate(), start);
         Payloads payloads = new Payloads(random.nextLong(), options.recordSize());
         int padding = options.recordSize() - LatencyStamp.BINARY_SIZE;
@@ -132,16 +134,23 @@ public final class EndToEndRun {
                                 options.flush());
                 sent.incrementAndGet();
                 answer.whenComplete((response, error) -> {
-                    inFlight.release();
-                    if (error == null && due >= measureFrom) {
+                    // Recorded before the permit goes back: the final drain of permits then sees every answer.
+                    if (error != null) {
+                        firstError.compareAndSet(null, error);
+                    } else if (due >= measureFrom) {
                         synchronized (ack) {
                             LatencyReport.record(ack, System.nanoTime() - due);
                         }
                     }
+                    inFlight.release();
                 });
             }
             if (!inFlight.tryAcquire(options.maxInFlight(), 60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("produce answers still missing 60 s after the last send");
+            }
+            if (firstError.get() != null) {
+                throw new IllegalStateException("a produce failed; latencies would leave it out",
+                        firstError.get());
             }
         } finally {
             sendingDone.set(System.nanoTime());

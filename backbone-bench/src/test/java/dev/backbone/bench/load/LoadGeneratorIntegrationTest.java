@@ -1,0 +1,100 @@
+package dev.backbone.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backbone.server.BackboneServerApplication;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Each mode of the load generator, briefly, against a real broker on a random loopback port. */
+class LoadGeneratorIntegrationTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static ConfigurableApplicationContext broker;
+    private static String url;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new SpringApplicationBuilder(BackboneServerApplication.class)
+                .properties("server.port=0", "server.address=127.0.0.1", "backbone.data-dir=" + dataDir,
+                        "spring.main.banner-mode=off")
+                .run();
+        url = "http://127.0.0.1:" + broker.getEnvironment().getRequiredProperty("local.server.port");
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void binaryProduceIsConsumedByteForByteInBinaryAndCompletelyInJson() throws Exception {
+        ProduceRun.Result produced = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-binary",
+                "--format=binary", "--records=5000", "--batch-size=500", "--record-size=256", "--concurrency=2",
+                "--partitions=2");
+
+        assertThat(produced.throughput().records()).isEqualTo(5000);
+        assertThat(produced.throughput().requests()).isEqualTo(10);
+        assertThat(produced.latency().count()).isEqualTo(10);
+
+        ThroughputReport binary = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-binary",
+                "--format=binary", "--partitions=2", "--max-bytes=64KiB", "--duration=60s");
+        // The broker stores a client's batches as they came, so the same bytes come back.
+        assertThat(binary.records()).isEqualTo(5000);
+        assertThat(binary.payloadBytes()).isEqualTo(produced.throughput().payloadBytes());
+        assertThat(binary.requests()).isGreaterThanOrEqualTo(10);
+
+        ThroughputReport json = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-binary",
+                "--format=json", "--partitions=2", "--max-bytes=64KiB");
+        assertThat(json.records()).isEqualTo(5000);
+        assertThat(json.payloadBytes()).isGreaterThan(5000L * 256);
+    }
+
+    @Test
+    void jsonProduceStoresEveryRecord() throws Exception {
+        ProduceRun.Result produced = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-json",
+                "--format=json", "--records=350", "--batch-size=100", "--record-size=200", "--concurrency=3",
+                "--partitions=1");
+
+        assertThat(produced.throughput().records()).isEqualTo(350);
+        assertThat(produced.throughput().requests()).isEqualTo(4);
+
+        ThroughputReport consumed = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-json",
+                "--format=binary", "--partitions=1");
+        assertThat(consumed.records()).isEqualTo(350);
+    }
+
+    @Test
+    void endToEndMeasuresEveryRecordItSent() throws Exception {
+        EndToEndRun.Result result = (EndToEndRun.Result) run("e2e", "--broker=" + url, "--topic=lg-e2e",
+                "--rate=200", "--duration=1s", "--warmup=0s", "--record-size=128");
+
+        assertThat(result.sent()).isEqualTo(200);
+        assertThat(result.received()).isEqualTo(result.sent());
+        assertThat(result.endToEnd().count()).isEqualTo(result.sent());
+        assertThat(result.endToEnd().p50Micros()).isPositive();
+        assertThat(result.produceAck().count()).isEqualTo(result.sent());
+    }
+
+    private static Object run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            Object result = LoadGenerator.run(List.of(args), print);
+            System.out.print(out.toString(StandardCharsets.UTF_8));
+            return result;
+        }
+    }
+}
