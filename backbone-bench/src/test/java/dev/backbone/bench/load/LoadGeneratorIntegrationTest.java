@@ -26,10 +26,10 @@ class LoadGeneratorIntegrationTest {
 
     @BeforeAll
     static void startBroker() {
+        // Arguments, not default properties: those rank below application.yml and would be ignored.
         broker = new SpringApplicationBuilder(BackboneServerApplication.class)
-                .properties("server.port=0", "server.address=127.0.0.1", "backbone.data-dir=" + dataDir,
-                        "spring.main.banner-mode=off")
-                .run();
+                .run("--server.port=0", "--server.address=127.0.0.1", "--backbone.data-dir=" + dataDir,
+                        "--spring.main.banner-mode=off");
         url = "http://127.0.0.1:" + broker.getEnvironment().getRequiredProperty("local.server.port");
     }
 
