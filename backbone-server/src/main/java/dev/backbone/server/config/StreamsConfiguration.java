@@ -6,7 +6,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -26,8 +25,7 @@ import dev.backbone.server.http.stream.LiveStreamSettings;
 import dev.backbone.server.http.stream.NdjsonAnswerLimit;
 import dev.backbone.server.http.stream.NdjsonProducer;
 import dev.backbone.server.http.stream.RecordFollower;
-import io.swagger.v3.oas.annotations.Operation;
-import org.springdoc.core.annotations.RouterOperation;
+import dev.backbone.server.http.stream.StreamsOpenApi;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,33 +41,27 @@ class StreamsConfiguration {
     }
 
     @Bean
+    StreamsOpenApi streamsOpenApi() {
+        return new StreamsOpenApi();
+    }
+
+    @Bean
     CloudEventsConsumeHandler cloudEventsConsumeHandler(FetchService fetchService, HttpLimits limits,
                                                         CloudEventJson json) {
         return new CloudEventsConsumeHandler(fetchService, limits, json);
     }
 
+    /**
+     * Functional routes are not in the OpenAPI document: springdoc would let them replace the annotated operation on
+     * the same path and method. The annotated operations' descriptions mention them instead.
+     */
     @Bean
-    @RouterOperation(path = CloudEventsConsumeHandler.PATH, method = RequestMethod.GET,
-            produces = CloudEventJson.BATCH_MEDIA_TYPE, beanClass = CloudEventsConsumeHandler.class,
-            beanMethod = "consume", operation = @Operation(operationId = "consumeCloudEvents", tags = "CloudEvents",
-            summary = "Consume records as CloudEvents",
-            description = "With Accept: application/cloudevents-batch+json, as the JSON consume (offset, maxBytes,"
-                    + " maxWaitMs, long poll), answered as a JSON array of structured CloudEvents. Records stored"
-                    + " from CloudEvents come back as sent; others as synthesized events of type"
-                    + " dev.backbone.record with id <topic>-<partition>-<offset>."))
     RouterFunction<ServerResponse> cloudEventsConsumeRoute(CloudEventsConsumeHandler handler) {
         return RouterFunctions.route(RequestPredicates.GET(CloudEventsConsumeHandler.PATH)
                 .and(CloudEventsConsumeHandler.acceptsCloudEventsBatch()), handler::consume);
     }
 
     @Bean
-    @RouterOperation(path = CloudEventsController.BINARY_MODE_PATH, method = RequestMethod.POST,
-            produces = "application/json", beanClass = CloudEventsController.class, beanMethod = "produceBinary",
-            operation = @Operation(operationId = "produceCloudEventBinary", tags = "CloudEvents",
-            summary = "Produce one CloudEvent (binary mode)",
-            description = "Recognised by the ce-specversion header, whatever the content type (JSON included):"
-                    + " attributes in ce-<name> headers (percent-encoded where needed), the data as the body;"
-                    + " Content-Type becomes datacontenttype. Answers as the JSON produce."))
     RouterFunction<ServerResponse> cloudEventsBinaryModeRoute(CloudEventsController controller) {
         return RouterFunctions.route(CloudEventsController.isBinaryMode(), controller::produceBinary);
     }

@@ -70,7 +70,8 @@ public class CloudEventsController {
     @Operation(summary = "Produce one CloudEvent (structured mode)",
             description = "Body: one event in the CloudEvents JSON format. Stored with every attribute as a ce_<name>"
                     + " header, datacontenttype as content-type, the data as the value and the partitionkey"
-                    + " extension as the key.",
+                    + " extension as the key. Binary mode is accepted on the same path: a ce-specversion header,"
+                    + " the other attributes in ce-<name> headers, the data as the body in any content type.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
                     mediaType = CloudEventJson.STRUCTURED_MEDIA_TYPE,
                     schema = @Schema(example = "{\"specversion\": \"1.0\", \"id\": \"e-1\", \"source\": \"/orders\","

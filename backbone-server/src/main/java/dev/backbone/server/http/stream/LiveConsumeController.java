@@ -30,6 +30,7 @@ import dev.backbone.server.http.RequestParams;
 import dev.backbone.server.http.cloudevents.CloudEventJson;
 import dev.backbone.server.log.OffsetOutOfRangeException;
 import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.metrics.BackboneMetrics;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -56,9 +57,11 @@ public class LiveConsumeController {
     private final ProblemMapper problemMapper;
     private final CloudEventJson cloudEventJson;
     private final Duration heartbeat;
+    private final BackboneMetrics metrics;
 
     public LiveConsumeController(FetchService fetchService, RecordFollower follower, ProblemMapper problemMapper,
-                                 CloudEventJson cloudEventJson, LiveStreamSettings settings) {
+                                 CloudEventJson cloudEventJson, LiveStreamSettings settings, BackboneMetrics metrics) {
+        this.metrics = metrics;
         this.fetchService = fetchService;
         this.follower = follower;
         this.problemMapper = problemMapper;
@@ -73,7 +76,8 @@ public class LiveConsumeController {
                     + " that offset; it wins over offset). With Accept: application/x-ndjson, one JSON record per"
                     + " line. The stream follows the log until the client goes away; idle streams carry heartbeats"
                     + " (SSE comments, empty NDJSON lines). format=cloudevents sends SSE events as structured"
-                    + " CloudEvents (event: cloudevent).")
+                    + " CloudEvents (event: cloudevent). Accept: application/cloudevents-batch+json (named"
+                    + " explicitly) answers one fetch as a JSON array of structured CloudEvents instead.")
     @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.UNKNOWN_PARTITION, ProblemType.OFFSET_OUT_OF_RANGE,
             ProblemType.INVALID_PARAMETER})
     public Mono<Void> follow(@PathVariable("topic") String topic, @PathVariable("partition") int partition,
@@ -107,13 +111,13 @@ public class LiveConsumeController {
             String instance = request.getPath().value();
             DataBufferFactory buffers = response.bufferFactory();
             Flux<byte[]> records = follower.follow(topic, partition, from)
-                    .map(chunk -> wire.records(topic, partition, chunk))
+                    .map(chunk -> {
+                        metrics.recordFetch(topic, chunk.records().size(), chunk.batchBytes(), chunk.nanos());
+                        return wire.records(topic, partition, chunk.records());
+                    })
                     .onErrorResume(error -> Mono.just(wire.error(
                             ProblemWebExceptionHandler.toBody(problemMapper.map(error, instance)))));
-            Flux<byte[]> withHeartbeats = records.publish(shared -> Flux.merge(shared,
-                    Flux.interval(heartbeat, heartbeat).map(tick -> wire.heartbeat())
-                            .onBackpressureDrop()
-                            .takeUntilOther(shared.then())));
+            Flux<byte[]> withHeartbeats = Heartbeats.merge(records, heartbeat, wire.heartbeat());
             return response.writeAndFlushWith(withHeartbeats.map(bytes -> Mono.just(wrap(buffers, bytes))));
         });
     }

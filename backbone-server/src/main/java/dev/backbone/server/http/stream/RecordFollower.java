@@ -21,6 +21,16 @@ import reactor.core.publisher.Mono;
  */
 public final class RecordFollower {
 
+    /**
+     * What one poll brought.
+     *
+     * @param records    the records at or after the position, in order, never empty
+     * @param batchBytes the size of the batches read
+     * @param nanos      how long the read and decode took (not counting the wait for data)
+     */
+    public record Chunk(List<Record> records, int batchBytes, long nanos) {
+    }
+
     private final FetchService fetchService;
     private final Duration pollWait;
     private final int fetchBytes;
@@ -35,14 +45,15 @@ public final class RecordFollower {
      * The records of {@code partition} from {@code from} on, in chunks (one per fetch, never empty), without end.
      * Fails when the topic goes away or the position falls out of the log (retention overtook a slow reader).
      */
-    public Flux<List<Record>> follow(String topic, int partition, long from) {
+    public Flux<Chunk> follow(String topic, int partition, long from) {
         return Flux.defer(() -> {
             long[] next = {from};
             return Mono.defer(() -> fetchService.fetch(topic, partition, next[0], fetchBytes, pollWait)
                             .flatMap(slice -> {
                                 if (slice.isEmpty()) {
-                                    return Mono.just(List.<Record>of());
+                                    return Mono.just(new Chunk(List.of(), 0, 0));
                                 }
+                                long started = System.nanoTime();
                                 return fetchService.decodeAsync(slice).map(records -> {
                                     List<Record> fresh = new ArrayList<>(records.size());
                                     for (Record record : records) {
@@ -51,11 +62,11 @@ public final class RecordFollower {
                                         }
                                     }
                                     next[0] = Math.max(next[0], slice.nextOffset());
-                                    return fresh;
+                                    return new Chunk(fresh, slice.sizeBytes(), System.nanoTime() - started);
                                 });
                             }))
                     .repeat()
-                    .filter(chunk -> !chunk.isEmpty());
+                    .filter(chunk -> !chunk.records().isEmpty());
         });
     }
 }
