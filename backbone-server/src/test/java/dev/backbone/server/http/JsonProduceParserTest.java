@@ -1,0 +1,79 @@
+package dev.backbone.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backbone.client.batch.Header;
+import dev.backbone.server.error.BackboneException;
+import dev.backbone.server.error.ProblemType;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonProduceParserTest {
+
+    @Test
+    void valuesKeepTheClientsExactText() {
+        String[] values = {"{ \"a\" :  [1, 2.50,\n {\"b\": null}] }", "\"caf\\u00e9 \\\"quoted\\\"\"", "1e400",
+                "-0", "true", "[]", "\"\"", "123456789012345678901234567890"};
+        StringBuilder body = new StringBuilder("{\"records\":[");
+        for (int i = 0; i < values.length; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"value\": ").append(values[i]).append(" }");
+        }
+        body.append("]}");
+        List<ProducedRecord> records = parse(body.toString());
+        assertThat(records).hasSize(values.length);
+        for (int i = 0; i < values.length; i++) {
+            assertThat(new String(records.get(i).value(), StandardCharsets.UTF_8)).isEqualTo(values[i]);
+        }
+    }
+
+    @Test
+    void everyMemberIsRead() {
+        List<ProducedRecord> records = parse("{\"records\": [{\"key\": \"k\u00e9\", \"value\": {\"x\": 1},"
+                + " \"headers\": {\"a\": \"1\", \"n\": null, \"rep\": [\"x\", {\"base64\": \"AP8=\"}]},"
+                + " \"partition\": 3, \"timestamp\": 1767225600000},"
+                + " {\"key\": \"AAEC\", \"keyEncoding\": \"base64\", \"valueEncoding\": \"base64\", \"value\": \"/w==\"},"
+                + " {\"value\": null, \"headers\": null}, {}]}");
+        ProducedRecord first = records.get(0);
+        assertThat(first.key()).isEqualTo("k\u00e9".getBytes(StandardCharsets.UTF_8));
+        assertThat(first.partition()).isEqualTo(3);
+        assertThat(first.timestampMs()).isEqualTo(1767225600000L);
+        assertThat(first.headers()).extracting(Header::key).containsExactly("a", "n", "rep", "rep");
+        assertThat(first.headers().get(1).value()).isNull();
+        assertThat(first.headers().get(3).value()).containsExactly(0, 0xff);
+        assertThat(records.get(1).key()).containsExactly(0, 1, 2);
+        assertThat(records.get(1).value()).containsExactly(0xff);
+        assertThat(records.get(2).value()).isNull();
+        assertThat(records.get(3).value()).isNull();
+        assertThat(records.get(3).key()).isNull();
+        assertThat(records.get(3).partition()).isNull();
+    }
+
+    @Test
+    void sizeCountsKeyValueAndHeaders() {
+        ProducedRecord record = parse("{\"records\": [{\"key\": \"ab\", \"value\": \"xyz\", \"headers\": {\"h\": \"12\"}}]}")
+                .get(0);
+        assertThat(record.sizeInBytes()).isEqualTo(2 + 5 + 1 + 2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "[]", "{\"records\": 1}", "{\"records\": []}", "{\"other\": []}",
+            "{\"records\": [{\"value\": 1}]}{}", "{\"records\": [{\"key\": []}]}", "{\"records\": [{\"partition\": -1}]}",
+            "{\"records\": [{\"partition\": 1.5}]}", "{\"records\": [{\"timestamp\": \"now\"}]}",
+            "{\"records\": [{\"value\": 1, \"valueEncoding\": \"base64\"}]}",
+            "{\"records\": [{\"value\": \"x\", \"valueEncoding\": \"hex\"}]}",
+            "{\"records\": [{\"headers\": {\"h\": {\"base64\": 1}}}]}", "{\"records\": [{\"headers\": []}]}",
+            "{\"records\": [{\"value\": tru}]}", "{\"records\": [{\"value\": \"unterminated}]}"})
+    void badBodiesAreMalformedJson(String body) {
+        assertThatThrownBy(() -> parse(body)).isInstanceOf(BackboneException.class)
+                .satisfies(e -> assertThat(((BackboneException) e).type()).isEqualTo(ProblemType.MALFORMED_JSON));
+    }
+
+    private static List<ProducedRecord> parse(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return JsonProduceParser.parse(bytes, bytes.length);
+    }
+}

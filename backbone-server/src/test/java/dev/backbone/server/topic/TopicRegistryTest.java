@@ -1,0 +1,171 @@
+package dev.backbone.server.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backbone.client.batch.RecordBatchBuilder;
+import dev.backbone.server.log.FlushMode;
+import dev.backbone.server.log.LogConfig;
+import dev.backbone.server.log.LogManager;
+import dev.backbone.server.log.LogManagerOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TopicRegistryTest {
+
+    private static final TopicRegistryOptions OPTIONS = new TopicRegistryOptions(true, 2, 16, LogConfig.DEFAULT);
+
+    @TempDir
+    Path dataDir;
+
+    private LogManager manager;
+    private TopicRegistry registry;
+
+    @BeforeEach
+    void open() throws IOException {
+        reopen(OPTIONS);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        manager.close();
+    }
+
+    @Test
+    void createdTopicsAreDescribedListedAndSurviveARestart() throws IOException {
+        TopicDescription created = registry.create("orders", 3, Map.of("retention.ms", "60000", "flush", "sync"));
+        assertThat(created.partitionCount()).isEqualTo(3);
+        assertThat(created.config()).containsEntry("retention.ms", "60000").containsEntry("flush", "sync")
+                .containsEntry("segment.bytes", Long.toString(LogConfig.DEFAULT.segmentBytes()));
+        registry.partition("orders", 2).append(batch("x"), FlushMode.NONE);
+        registry.create("__internal", 1, Map.of());
+
+        assertThat(registry.names(false)).containsExactly("orders");
+        assertThat(registry.names()).containsExactly("__internal", "orders");
+
+        reopen(OPTIONS);
+        Topic orders = registry.require("orders");
+        assertThat(orders.partitionCount()).isEqualTo(3);
+        assertThat(orders.config().flushMode()).isEqualTo(FlushMode.SYNC);
+        assertThat(orders.config().toLogConfig().retentionMs()).isEqualTo(60000);
+        assertThat(orders.config().overrides()).containsOnlyKeys("flush", "retention.ms");
+        assertThat(orders.partition(2).logEndOffset()).isEqualTo(1);
+        assertThat(registry.names()).containsExactly("__internal", "orders");
+    }
+
+    @Test
+    void refusedCreationsLeaveNothingBehind() {
+        registry.create("taken", 1, Map.of());
+        assertThatThrownBy(() -> registry.create("taken", 1, Map.of())).isInstanceOf(TopicExistsException.class);
+        assertThatThrownBy(() -> registry.create("bad name", 1, Map.of())).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> registry.create("zero", 0, Map.of())).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> registry.create("many", 17, Map.of())).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> registry.create("cfg", 1, Map.of("segment.bytes", "1")))
+                .isInstanceOf(InvalidConfigException.class);
+        assertThat(registry.names()).containsExactly("taken");
+        assertThat(manager.partitions()).hasSize(1);
+    }
+
+    @Test
+    void deletionRemovesTheTopicAndItsDirectoriesForGood() throws IOException {
+        registry.create("doomed", 2, Map.of());
+        registry.delete("doomed");
+        assertThatThrownBy(() -> registry.require("doomed")).isInstanceOf(UnknownTopicException.class);
+        assertThatThrownBy(() -> registry.delete("doomed")).isInstanceOf(UnknownTopicException.class);
+        assertThat(dataDir.resolve("doomed-0")).doesNotExist();
+        reopen(OPTIONS);
+        assertThat(registry.names()).isEmpty();
+        // The name is free again, with fresh logs.
+        assertThat(registry.create("doomed", 1, Map.of()).partitions().get(0).endOffset()).isZero();
+    }
+
+    @Test
+    void aDeletionCutShortByAStopIsFinishedAtTheNextStart() throws IOException {
+        registry.create("half-deleted", 2, Map.of());
+        registry.partition("half-deleted", 0).append(batch("x"), FlushMode.NONE);
+        manager.close();
+        // What a crash between the first and last step of delete() leaves behind.
+        new TopicStore(dataDir).markDeleting("half-deleted");
+        reopen(OPTIONS);
+        assertThat(registry.find("half-deleted")).isEmpty();
+        assertThat(manager.existingOnDisk()).isEmpty();
+        assertThat(dataDir.resolve(TopicStore.DIRECTORY)).isEmptyDirectory();
+    }
+
+    @Test
+    void partitionDirectoriesWithoutMetadataAreAdopted() throws IOException {
+        registry.create("orphan", 3, Map.of("flush", "sync"));
+        registry.partition("orphan", 2).append(batch("kept"), FlushMode.NONE);
+        manager.close();
+        Files.delete(dataDir.resolve(TopicStore.DIRECTORY).resolve("orphan.json"));
+        reopen(OPTIONS);
+        Topic adopted = registry.require("orphan");
+        assertThat(adopted.partitionCount()).isEqualTo(3);
+        assertThat(adopted.config().overrides()).isEmpty();
+        assertThat(adopted.partition(2).logEndOffset()).isEqualTo(1);
+        assertThat(dataDir.resolve(TopicStore.DIRECTORY).resolve("orphan.json")).exists();
+    }
+
+    @Test
+    void getOrCreateFollowsTheAutoCreateSetting() throws IOException {
+        assertThat(registry.getOrCreate("auto").partitionCount()).isEqualTo(2);
+        assertThat(registry.getOrCreate("auto")).isSameAs(registry.require("auto"));
+        assertThatThrownBy(() -> registry.getOrCreate("__never")).isInstanceOf(UnknownTopicException.class);
+        assertThatThrownBy(() -> registry.getOrCreate("bad/name")).isInstanceOf(InvalidTopicException.class);
+        reopen(new TopicRegistryOptions(false, 1, 16, LogConfig.DEFAULT));
+        assertThatThrownBy(() -> registry.getOrCreate("manual")).isInstanceOf(UnknownTopicException.class);
+        assertThat(registry.getOrCreate("auto").partitionCount()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownPartitionsAreRefusedWithTheCount() {
+        registry.create("two", 2, Map.of());
+        assertThatThrownBy(() -> registry.partition("two", 2)).isInstanceOf(UnknownPartitionException.class)
+                .hasMessageContaining("2 partition(s)");
+        assertThatThrownBy(() -> registry.partition("two", -1)).isInstanceOf(UnknownPartitionException.class);
+        assertThatThrownBy(() -> registry.partition("none", 0)).isInstanceOf(UnknownTopicException.class);
+    }
+
+    @Test
+    void aLateListenerHearsOfEveryExistingTopicOnceThenOfChanges() {
+        registry.create("a", 1, Map.of());
+        registry.create("b", 1, Map.of());
+        List<String> heard = new ArrayList<>();
+        registry.addListener(new TopicListener() {
+            @Override
+            public void topicCreated(Topic topic) {
+                heard.add("+" + topic.name());
+            }
+
+            @Override
+            public void topicDeleted(String name) {
+                heard.add("-" + name);
+            }
+        });
+        registry.create("c", 1, Map.of());
+        registry.delete("a");
+        assertThat(heard).containsExactlyInAnyOrder("+a", "+b", "+c", "-a");
+        assertThat(heard.subList(2, 4)).containsExactly("+c", "-a");
+    }
+
+    private void reopen(TopicRegistryOptions options) throws IOException {
+        if (manager != null) {
+            manager.close();
+        }
+        manager = new LogManager(dataDir, LogManagerOptions.DEFAULT);
+        registry = new TopicRegistry(manager, options);
+    }
+
+    private static java.nio.ByteBuffer batch(String value) {
+        return new RecordBatchBuilder().add(1L, null, value.getBytes(StandardCharsets.UTF_8), List.of()).build();
+    }
+}
