@@ -134,4 +134,55 @@ class GroupCommitTest {
             assertThat(TestBatches.readAll(log, 0, 1 << 16)).hasSize(800);
         }
     }
+    @Test
+    void aNoneAppendBehindAnUnsyncedSyncAppendIsAcknowledgedAtOnceButHiddenUntilTheFsync() throws Exception {
+        try (LogManager manager = new LogManager(dataDir, LogManagerOptions.DEFAULT)) {
+            PartitionLog log = manager.openOrCreate(new TopicPartition("rule", 0), LogConfig.DEFAULT);
+            CountDownLatch flusherStalled = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // The first fsync's listener holds the flusher thread, so the next SYNC append stays unsynced.
+            manager.addFlushListener((tp, nanos, covered) -> {
+                if (flusherStalled.getCount() > 0) {
+                    flusherStalled.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<AppendResult> first = pool.submit(() -> log.append(TestBatches.batch(1, "s0"), FlushMode.SYNC));
+                assertThat(flusherStalled.await(30, TimeUnit.SECONDS)).isTrue();
+                Future<AppendResult> second = pool.submit(() -> log.append(TestBatches.batch(2, "s1"), FlushMode.SYNC));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (log.sizeBytes() < 2L * TestBatches.batch(1, "s0").remaining() && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+
+                AppendResult none = log.append(TestBatches.batch(3, "n2"), FlushMode.NONE);
+
+                assertThat(none.firstOffset()).isEqualTo(2);
+                assertThat(first.isDone()).isFalse();
+                assertThat(second.isDone()).isFalse();
+                assertThat(log.logEndOffset()).as("nothing visible before its fsync").isZero();
+                assertThat(log.read(0, 1000).isEmpty()).isTrue();
+
+                release.countDown();
+                assertThat(first.get(30, TimeUnit.SECONDS).firstOffset()).isZero();
+                assertThat(second.get(30, TimeUnit.SECONDS).firstOffset()).isEqualTo(1);
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (log.logEndOffset() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertThat(log.logEndOffset()).as("the NONE tail became visible with the next fsync").isEqualTo(3);
+                assertThat(TestBatches.readAll(log, 0, 1000)).extracting(TestBatches::text)
+                        .containsExactly("s0", "s1", "n2");
+            } finally {
+                release.countDown();
+                pool.shutdown();
+            }
+        }
+    }
 }
