@@ -58,6 +58,44 @@ class StreamingProduceTest extends BrokerIntegrationTest {
         assertThat(last.path("value")).isEqualTo(json("{\"n\":" + (lines - 1) + "}"));
     }
 
+    /**
+     * The body is pulled only as fast as lines are appended: when the client has its N-th offset back, it cannot
+     * have sent much more than N lines plus what the socket buffers on both sides hold. A broker that read the
+     * body ahead would let the client send all 60 MiB before the first offset comes back.
+     */
+    @Test
+    void aFastClientIsHeldBackByTheAppendsNotBuffered() {
+        createTopic("ndjson-pressure", 1);
+        int lines = 60_000;
+        String padding = "x".repeat(1000);
+        AtomicLong generated = new AtomicLong();
+        Flux<DataBuffer> body = Flux.range(0, lines / 10).map(chunk -> {
+            StringBuilder text = new StringBuilder(10 * 1040);
+            for (int i = chunk * 10; i < chunk * 10 + 10; i++) {
+                text.append("{\"value\":{\"n\":").append(i).append(",\"pad\":\"").append(padding).append("\"}}\n");
+            }
+            generated.addAndGet(10);
+            return BUFFERS.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        AtomicLong maxAhead = new AtomicLong();
+        AtomicLong answered = new AtomicLong();
+
+        webClient().post().uri("/v1/topics/ndjson-pressure/records")
+                .contentType(MediaType.APPLICATION_NDJSON)
+                .body(BodyInserters.fromDataBuffers(body))
+                .retrieve().bodyToFlux(String.class)
+                .doOnNext(line -> {
+                    long acked = answered.incrementAndGet();
+                    maxAhead.accumulateAndGet(generated.get() - acked, Math::max);
+                })
+                .blockLast(Duration.ofMinutes(3));
+
+        assertThat(answered).hasValue(lines);
+        System.out.println("streaming produce: at most " + maxAhead + " lines sent ahead of their offsets");
+        // About 1 KiB per line: 20,000 lines ahead is 20 MiB of socket buffers and one batch, a third of the body.
+        assertThat(maxAhead.get()).as("lines sent ahead of their offsets").isLessThan(20_000);
+    }
+
     @Test
     void aMalformedLineEndsTheStreamWithAnErrorLineAndKeepsTheLinesBefore() {
         createTopic("ndjson-bad", 1);
