@@ -94,16 +94,27 @@ public final class LogManager implements AutoCloseable {
         }
         this.lock = acquired;
         Path marker = this.dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
-        this.cleanShutdown = Files.exists(marker);
         this.recoveryPointFile = new CheckpointFile(this.dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
         this.logStartFile = new CheckpointFile(this.dataDir.resolve(LOG_START_CHECKPOINT));
-        this.recoveryPoints = new HashMap<>(recoveryPointFile.read());
-        this.logStarts = new HashMap<>(logStartFile.read());
-        scanDataDirectory();
-        if (cleanShutdown) {
-            // From now on a crash must lead to recovery: the marker goes before the first append.
-            Files.delete(marker);
-            CheckpointFile.syncDirectory(this.dataDir);
+        try {
+            this.cleanShutdown = Files.exists(marker);
+            this.recoveryPoints = new HashMap<>(recoveryPointFile.read());
+            this.logStarts = new HashMap<>(logStartFile.read());
+            scanDataDirectory();
+            if (cleanShutdown) {
+                // From now on a crash must lead to recovery: the marker goes before the first append.
+                Files.delete(marker);
+                CheckpointFile.syncDirectory(this.dataDir);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Give the directory back, or this JVM could never open it again.
+            try {
+                acquired.release();
+                lockChannel.close();
+            } catch (IOException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
         }
         LOG.log(System.Logger.Level.INFO, "Log manager on {0}: {1} partition(s) on disk, {2} shutdown", this.dataDir,
                 onDisk.size(), cleanShutdown ? "clean" : "unclean (recovery scans after the recovery points)");

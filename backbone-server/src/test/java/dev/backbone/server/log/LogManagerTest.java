@@ -56,6 +56,17 @@ class LogManagerTest {
     }
 
     @Test
+    void aFailedStartGivesTheDirectoryBack() throws IOException {
+        // A marker that cannot be deleted (a non-empty directory) makes the start fail after the lock was taken.
+        Path marker = dataDir.resolve(LogManager.CLEAN_SHUTDOWN_MARKER);
+        Files.createDirectories(marker.resolve("in-the-way"));
+        assertThatThrownBy(() -> new LogManager(dataDir, LogManagerOptions.DEFAULT)).isInstanceOf(IOException.class);
+        Files.delete(marker.resolve("in-the-way"));
+        Files.delete(marker);
+        new LogManager(dataDir, LogManagerOptions.DEFAULT).close();
+    }
+
+    @Test
     void deleteRemovesThePartitionAndItsFilesAfterTheDelay() throws Exception {
         LogManagerOptions options = LogManagerOptions.DEFAULT.withFileDeleteDelay(Duration.ofMillis(20));
         try (LogManager manager = new LogManager(dataDir, options)) {
