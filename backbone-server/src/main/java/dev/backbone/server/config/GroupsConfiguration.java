@@ -10,6 +10,7 @@ import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.LongPollWaiters;
 import dev.backbone.server.http.group.GroupFetchService;
 import dev.backbone.server.http.group.GroupWaiters;
+import dev.backbone.server.metrics.BackboneMetrics;
 import dev.backbone.server.metrics.GroupLagMetrics;
 import dev.backbone.server.topic.Topic;
 import dev.backbone.server.topic.TopicConfig;
@@ -93,8 +94,9 @@ class GroupsConfiguration {
 
     @Bean
     GroupFetchService groupFetchService(GroupService groups, TopicRegistry registry, FetchService fetchService,
-                                        LongPollWaiters waiters, GroupWaiters groupWaiters) {
-        return new GroupFetchService(groups, registry, fetchService, waiters, groupWaiters);
+                                        LongPollWaiters waiters, GroupWaiters groupWaiters,
+                                        BackboneMetrics metrics) {
+        return new GroupFetchService(groups, registry, fetchService, waiters, groupWaiters, metrics);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import dev.backbone.server.group.PartitionNotOwnedException;
 import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.LongPollWaiters;
 import dev.backbone.server.log.OffsetOutOfRangeException;
+import dev.backbone.server.metrics.BackboneMetrics;
 import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.TopicPartition;
 import dev.backbone.server.topic.Topic;
@@ -42,14 +43,16 @@ public final class GroupFetchService {
     private final FetchService fetchService;
     private final LongPollWaiters waiters;
     private final GroupWaiters groupWaiters;
+    private final BackboneMetrics metrics;
 
     public GroupFetchService(GroupService groups, TopicRegistry registry, FetchService fetchService,
-                             LongPollWaiters waiters, GroupWaiters groupWaiters) {
+                             LongPollWaiters waiters, GroupWaiters groupWaiters, BackboneMetrics metrics) {
         this.groups = groups;
         this.registry = registry;
         this.fetchService = fetchService;
         this.waiters = waiters;
         this.groupWaiters = groupWaiters;
+        this.metrics = metrics;
     }
 
     /**
@@ -60,6 +63,12 @@ public final class GroupFetchService {
      */
     public Mono<GroupFetch> fetch(String group, String memberId, Map<TopicPartition, Long> from, int maxBytes,
                                   Duration maxWait) {
+        long started = System.nanoTime();
+        return fetch(group, memberId, from, maxBytes, maxWait, started);
+    }
+
+    private Mono<GroupFetch> fetch(String group, String memberId, Map<TopicPartition, Long> from, int maxBytes,
+                                   Duration maxWait, long started) {
         return Mono.defer(() -> {
             MemberAssignment assignment = groups.member(group, memberId);
             for (TopicPartition tp : from.keySet()) {
@@ -70,26 +79,26 @@ public final class GroupFetchService {
             Map<TopicPartition, Position> positions = positions(assignment, from);
             boolean ready = positions.values().stream().anyMatch(p -> p.log.logEndOffset() > p.start);
             if (ready || maxWait.isZero()) {
-                return read(assignment, positions, maxBytes);
+                return read(assignment, positions, maxBytes, started);
             }
             List<Mono<Boolean>> wakeUps = new ArrayList<>();
             positions.values().forEach(p -> wakeUps.add(waiters.await(p.log, p.start, maxWait)));
             wakeUps.add(groupWaiters.await(group, maxWait));
             return Flux.merge(wakeUps).filter(Boolean::booleanValue).next().defaultIfEmpty(false)
                     .flatMap(woken -> woken
-                            ? fetchAgain(group, memberId, from, maxBytes)
-                            : read(assignment, positions, maxBytes));
+                            ? fetchAgain(group, memberId, from, maxBytes, started)
+                            : read(assignment, positions, maxBytes, started));
         });
     }
 
     /** After a wake-up: the assignment may have changed, so start over, keeping only offsets still owned. */
     private Mono<GroupFetch> fetchAgain(String group, String memberId, Map<TopicPartition, Long> from,
-                                        int maxBytes) {
+                                        int maxBytes, long started) {
         return Mono.defer(() -> {
             MemberAssignment assignment = groups.member(group, memberId);
             Map<TopicPartition, Long> stillOwned = new LinkedHashMap<>(from);
             stillOwned.keySet().retainAll(assignment.partitions());
-            return fetch(group, memberId, stillOwned, maxBytes, Duration.ZERO);
+            return fetch(group, memberId, stillOwned, maxBytes, Duration.ZERO, started);
         });
     }
 
@@ -119,13 +128,14 @@ public final class GroupFetchService {
     }
 
     private Mono<GroupFetch> read(MemberAssignment assignment, Map<TopicPartition, Position> positions,
-                                  int maxBytes) {
+                                  int maxBytes, long started) {
         List<Position> withData = positions.values().stream().filter(p -> p.log.logEndOffset() > p.start).toList();
         int share = Math.max(1, maxBytes / Math.max(1, withData.size()));
         return Flux.fromIterable(withData)
                 .flatMapSequential(p -> readPartition(p, share))
                 .collectList()
                 .map(reads -> {
+                    recordMetrics(reads, started);
                     Map<TopicPartition, Long> next = new LinkedHashMap<>();
                     List<GroupFetch.TaggedRecord> records = new ArrayList<>();
                     for (PartitionRead read : reads) {
@@ -146,18 +156,31 @@ public final class GroupFetchService {
         return fetchService.fetch(p.tp.topic(), p.tp.partition(), p.start, maxBytes, Duration.ZERO)
                 .flatMap(slice -> {
                     if (slice.isEmpty()) {
-                        return Mono.just(new PartitionRead(p.tp, List.of(), p.start));
+                        return Mono.just(new PartitionRead(p.tp, List.of(), p.start, 0));
                     }
                     return fetchService.decodeAsync(slice).map(decoded -> {
                         List<Record> records = decoded.stream().filter(r -> r.offset() >= p.start).toList();
-                        return new PartitionRead(p.tp, records, Math.max(p.start, slice.nextOffset()));
+                        return new PartitionRead(p.tp, records, Math.max(p.start, slice.nextOffset()),
+                                slice.sizeBytes());
                     });
                 });
+    }
+
+    /** Counts the answer in the per-topic fetch meters, as the plain consume endpoint does. */
+    private void recordMetrics(List<PartitionRead> reads, long started) {
+        Map<String, long[]> perTopic = new LinkedHashMap<>();
+        for (PartitionRead read : reads) {
+            long[] totals = perTopic.computeIfAbsent(read.tp.topic(), t -> new long[2]);
+            totals[0] += read.records.size();
+            totals[1] += read.bytes;
+        }
+        long nanos = System.nanoTime() - started;
+        perTopic.forEach((topic, totals) -> metrics.recordFetch(topic, totals[0], totals[1], nanos));
     }
 
     private record Position(TopicPartition tp, PartitionLog log, long start) {
     }
 
-    private record PartitionRead(TopicPartition tp, List<Record> records, long nextOffset) {
+    private record PartitionRead(TopicPartition tp, List<Record> records, long nextOffset, long bytes) {
     }
 }

@@ -158,6 +158,9 @@ class GroupsApiTest {
         JsonNode replay = broker.get("/v1/groups/fg/members/" + id + "/records?maxWaitMs=0&from=fetching:0:1")
                 .json();
         assertThat(replay.get("records")).extracting(r -> r.get("value").asString()).containsExactly("p0-b", "p1-a");
+        assertThat(broker.get("/actuator/prometheus").body())
+                .as("group fetches count in the fetch meters: 3 + 1 + 2 records")
+                .contains("backbone_fetch_records_total{topic=\"fetching\"} 6.0");
     }
 
     @Test
