@@ -22,14 +22,20 @@ import java.util.concurrent.Future;
 public final class ConsumeRun {
 
     public static final Set<String> OPTIONS = Set.of("broker", "topic", "format", "partitions", "max-bytes",
-            "from", "records", "duration");
+            "from", "records", "duration", "client");
+
+    /** Which HTTP client reads binary answers: the JDK's, or the copy-free {@link RawBatchFetcher}. */
+    public enum Client {
+        JDK,
+        RAW
+    }
 
     /**
      * @param from     {@code earliest} or an offset
      * @param records  stop each partition after about this many records
      */
     public record Options(URI broker, String topic, Format format, int partitions, int maxBytes, String from,
-                          long records, Duration duration) {
+                          long records, Duration duration, Client client) {
 
         public static Options parse(CommandLine args) {
             args.rejectUnknown(OPTIONS);
@@ -49,7 +55,8 @@ public final class ConsumeRun {
                     args.intNumber("max-bytes", 4 << 20, 1),
                     from,
                     args.number("records", Long.MAX_VALUE, 1),
-                    args.duration("duration", Duration.ofSeconds(60)));
+                    args.duration("duration", Duration.ofSeconds(60)),
+                    args.choice("client", Client.class, Client.RAW));
         }
     }
 
@@ -62,8 +69,9 @@ public final class ConsumeRun {
     }
 
     public ThroughputReport run(PrintStream out) throws Exception {
-        out.printf("consume: %s from %s, partitions 0..%d, maxBytes %,d, at most %s%n",
-                options.format().name().toLowerCase(), options.topic(), options.partitions() - 1,
+        out.printf("consume: %s (%s client) from %s, partitions 0..%d, maxBytes %,d, at most %s%n",
+                options.format().name().toLowerCase(), options.format() == Format.BINARY
+                        ? options.client().name().toLowerCase() : "jdk", options.topic(), options.partitions() - 1,
                 options.maxBytes(), options.duration());
         ExecutorService workers = Executors.newFixedThreadPool(options.partitions());
         try {
@@ -95,14 +103,29 @@ public final class ConsumeRun {
 
     /** Returns {records, bytes, requests}. */
     private long[] consumeBinary(int partition, long deadline) throws Exception {
+        if (options.client() == Client.RAW) {
+            try (RawBatchFetcher fetcher = new RawBatchFetcher(options.broker())) {
+                return consumeBinary(partition, deadline, (offset, maxBytes) -> fetcher.fetch(options.topic(),
+                        partition, offset, maxBytes, 0));
+            }
+        }
+        return consumeBinary(partition, deadline, (offset, maxBytes) -> client.fetchCounting(options.topic(),
+                partition, offset, maxBytes, 0));
+    }
+
+    /** One binary fetch by whichever client the run uses. */
+    private interface BinaryFetcher {
+        BrokerClient.BinaryFetch fetch(String offset, int maxBytes) throws Exception;
+    }
+
+    private long[] consumeBinary(int partition, long deadline, BinaryFetcher fetcher) throws Exception {
         String offset = options.from();
         long stopAt = -1;
         long records = 0;
         long bytes = 0;
         long requests = 0;
         while (System.nanoTime() < deadline && records < options.records()) {
-            BrokerClient.BinaryFetch fetch = client.fetchCounting(options.topic(), partition, offset,
-                    options.maxBytes(), 0);
+            BrokerClient.BinaryFetch fetch = fetcher.fetch(offset, options.maxBytes());
             requests++;
             if (stopAt < 0) {
                 stopAt = fetch.offsets().endOffset();

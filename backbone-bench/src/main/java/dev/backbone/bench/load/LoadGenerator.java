@@ -17,7 +17,7 @@ public final class LoadGenerator {
             "           --batch-size=1000 --concurrency=4 --records=1000000 --partitions=4 [--flush=none|sync]",
             "           [--seed=42]",
             "  consume  --broker=... --topic=bench --format=binary|json --partitions=1 --max-bytes=4MiB",
-            "           --from=earliest|<offset> [--records=N] --duration=60s",
+            "           --from=earliest|<offset> [--records=N] --duration=60s --client=raw|jdk",
             "  e2e      --broker=... --topic=bench-e2e --format=binary|json --rate=1000 --duration=30s --warmup=5s",
             "           --record-size=1024 --max-in-flight=256 [--flush=none|sync] [--seed=42]",
             "numbers take k/m/g (x1000) or KiB/MiB/GiB; durations take ms, s or m");

@@ -57,6 +57,11 @@ class LoadGeneratorIntegrationTest {
         assertThat(binary.payloadBytes()).isEqualTo(produced.throughput().payloadBytes());
         assertThat(binary.requests()).isGreaterThanOrEqualTo(10);
 
+        ThroughputReport jdk = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-binary",
+                "--format=binary", "--partitions=2", "--max-bytes=64KiB", "--client=jdk");
+        assertThat(jdk.records()).isEqualTo(5000);
+        assertThat(jdk.payloadBytes()).isEqualTo(produced.throughput().payloadBytes());
+
         ThroughputReport json = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-binary",
                 "--format=json", "--partitions=2", "--max-bytes=64KiB");
         assertThat(json.records()).isEqualTo(5000);
@@ -75,6 +80,14 @@ class LoadGeneratorIntegrationTest {
         ThroughputReport consumed = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-json",
                 "--format=binary", "--partitions=1");
         assertThat(consumed.records()).isEqualTo(350);
+    }
+
+    @Test
+    void rawClientReportsTheBrokersProblem() throws Exception {
+        try (RawBatchFetcher fetcher = new RawBatchFetcher(java.net.URI.create(url))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> fetcher.fetch("lg-none", 0, "0", 1024, 0))
+                    .isInstanceOf(BrokerException.class).hasMessageContaining("404");
+        }
     }
 
     @Test
