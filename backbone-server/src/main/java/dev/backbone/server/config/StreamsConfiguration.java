@@ -26,6 +26,9 @@ import dev.backbone.server.http.stream.NdjsonAnswerLimit;
 import dev.backbone.server.http.stream.NdjsonProducer;
 import dev.backbone.server.http.stream.RecordFollower;
 import dev.backbone.server.http.stream.StreamsOpenApi;
+import dev.backbone.server.topic.Topic;
+import dev.backbone.server.topic.TopicListener;
+import dev.backbone.server.topic.TopicRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -82,8 +85,19 @@ class StreamsConfiguration {
     }
 
     @Bean
-    IdempotentBatchAppender idempotentBatchAppender(IdempotencyProperties properties) {
-        return new IdempotentBatchAppender(properties.getMaxProducersPerPartition());
+    IdempotentBatchAppender idempotentBatchAppender(IdempotencyProperties properties, TopicRegistry registry) {
+        IdempotentBatchAppender appender = new IdempotentBatchAppender(properties.getMaxProducersPerPartition());
+        registry.addListener(new TopicListener() {
+            @Override
+            public void topicCreated(Topic topic) {
+            }
+
+            @Override
+            public void topicDeleted(String name) {
+                appender.forgetTopic(name);
+            }
+        });
+        return appender;
     }
 
     @Bean

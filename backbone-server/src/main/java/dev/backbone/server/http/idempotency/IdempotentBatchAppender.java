@@ -101,9 +101,14 @@ public final class IdempotentBatchAppender {
         return new AppendResult(baseOffsets[0], lastOffset, baseOffsets, -1L);
     }
 
-    /** Forgets a partition's state (its topic was deleted). */
-    public void forget(TopicPartition topicPartition) {
-        tables.remove(topicPartition);
+    /** Forgets the state of every partition of a deleted topic (a topic of the same name starts afresh). */
+    public void forgetTopic(String topic) {
+        tables.keySet().removeIf(tp -> tp.topic().equals(topic));
+    }
+
+    /** The number of partitions with producer state (for tests and metrics). */
+    public int partitionsTracked() {
+        return tables.size();
     }
 
     private ProducerStateTable tableFor(PartitionLog log) throws IOException {

@@ -119,6 +119,16 @@ class IdempotentBatchAppenderTest {
         assertThat(appender.append(log, batch(42, 1, "b"), FlushMode.NONE).duplicate()).isTrue();
     }
 
+    @Test
+    void aDeletedTopicsStateIsForgotten() throws IOException {
+        appender.append(log, batch(42, 0, "a"), FlushMode.NONE);
+        assertThat(appender.partitionsTracked()).isEqualTo(1);
+        appender.forgetTopic("other");
+        assertThat(appender.partitionsTracked()).isEqualTo(1);
+        appender.forgetTopic("orders");
+        assertThat(appender.partitionsTracked()).isZero();
+    }
+
     private static ByteBuffer batch(long producerId, int baseSequence, String... values) {
         RecordBatchBuilder builder = new RecordBatchBuilder();
         if (producerId >= 0) {
