@@ -1,5 +1,7 @@
 package dev.backbone.server.error;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,7 +16,8 @@ import java.util.Map;
 public record Problem(ProblemType type, String detail, String instance, Map<String, Object> properties) {
 
     public Problem {
-        properties = Map.copyOf(properties);
+        // Insertion order is kept: the facts read best in the order the exception gave them.
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 
     public int status() {

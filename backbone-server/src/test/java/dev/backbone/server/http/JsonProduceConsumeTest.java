@@ -251,6 +251,40 @@ class JsonProduceConsumeTest extends BrokerIntegrationTest {
         assertThat(consume("synced", 0, "offset=0").path("records")).hasSize(1);
     }
 
+    @Test
+    void concurrentRequestsToOnePartitionEachGetContiguousOffsets() throws Exception {
+        createTopic("contiguous", 1);
+        int requests = 16;
+        int perRequest = 50;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<JsonNode>> answers = new ArrayList<>();
+            for (int r = 0; r < requests; r++) {
+                StringBuilder body = new StringBuilder("{\"records\": [");
+                for (int i = 0; i < perRequest; i++) {
+                    body.append(i == 0 ? "" : ",").append("{\"value\": {\"request\": ").append(r)
+                            .append(", \"i\": ").append(i).append("}}");
+                }
+                String request = body.append("]}").toString();
+                answers.add(pool.submit(() -> produce("contiguous", request)));
+            }
+            for (int r = 0; r < requests; r++) {
+                JsonNode offsets = answers.get(r).get(60, java.util.concurrent.TimeUnit.SECONDS).path("offsets");
+                long first = offsets.get(0).path("offset").asLong();
+                for (int i = 0; i < perRequest; i++) {
+                    assertThat(offsets.get(i).path("offset").asLong()).as("request %d record %d", r, i)
+                            .isEqualTo(first + i);
+                }
+                JsonNode stored = consume("contiguous", 0, "offset=" + first + "&maxBytes=1").path("records");
+                assertThat(stored.get(0).path("value").path("request").asInt()).isEqualTo(r);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(consume("contiguous", 0, "offset=latest").path("nextOffset").asLong())
+                .isEqualTo((long) requests * perRequest);
+    }
+
     protected void createTopic(String name, int partitions) {
         client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"name\": \"" + name + "\", \"partitions\": " + partitions + "}")
