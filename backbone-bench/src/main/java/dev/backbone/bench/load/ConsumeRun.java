@@ -24,18 +24,12 @@ public final class ConsumeRun {
     public static final Set<String> OPTIONS = Set.of("broker", "topic", "format", "partitions", "max-bytes",
             "from", "records", "duration", "client");
 
-    /** Which HTTP client reads binary answers: the JDK's, or the copy-free {@link RawBatchFetcher}. */
-    public enum Client {
-        JDK,
-        RAW
-    }
-
     /**
      * @param from     {@code earliest} or an offset
      * @param records  stop each partition after about this many records
      */
     public record Options(URI broker, String topic, Format format, int partitions, int maxBytes, String from,
-                          long records, Duration duration, Client client) {
+                          long records, Duration duration, ClientKind client) {
 
         public static Options parse(CommandLine args) {
             args.rejectUnknown(OPTIONS);
@@ -56,7 +50,7 @@ public final class ConsumeRun {
                     from,
                     args.number("records", Long.MAX_VALUE, 1),
                     args.duration("duration", Duration.ofSeconds(60)),
-                    args.choice("client", Client.class, Client.RAW));
+                    args.choice("client", ClientKind.class, ClientKind.RAW));
         }
     }
 
@@ -103,8 +97,8 @@ public final class ConsumeRun {
 
     /** Returns {records, bytes, requests}. */
     private long[] consumeBinary(int partition, long deadline) throws Exception {
-        if (options.client() == Client.RAW) {
-            try (RawBatchFetcher fetcher = new RawBatchFetcher(options.broker())) {
+        if (options.client() == ClientKind.RAW) {
+            try (RawBatchConnection fetcher = new RawBatchConnection(options.broker())) {
                 return consumeBinary(partition, deadline, (offset, maxBytes) -> fetcher.fetch(options.topic(),
                         partition, offset, maxBytes, 0));
             }

@@ -14,7 +14,7 @@ public final class LoadGenerator {
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: LoadGenerator <mode> [--option=value ...]",
             "  produce  --broker=http://127.0.0.1:8080 --topic=bench --format=binary|json --record-size=1024",
-            "           --batch-size=1000 --concurrency=4 --records=1000000 --partitions=4 [--flush=none|sync]",
+            "           --batch-size=1000 --concurrency=4 --records=1000000 --partitions=4 [--flush=none|sync] --client=raw|jdk",
             "           [--seed=42]",
             "  consume  --broker=... --topic=bench --format=binary|json --partitions=1 --max-bytes=4MiB",
             "           --from=earliest|<offset> [--records=N] --duration=60s --client=raw|jdk",

@@ -2,6 +2,7 @@ package dev.backbone.bench.load;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.HdrHistogram.Histogram;
 public final class ProduceRun {
 
     public static final Set<String> OPTIONS = Set.of("broker", "topic", "format", "record-size", "batch-size",
-            "concurrency", "records", "partitions", "flush", "seed");
+            "concurrency", "records", "partitions", "flush", "seed", "client");
 
     /**
      * @param flush       {@code none}, {@code sync} or null for the topic's default
@@ -31,7 +32,7 @@ public final class ProduceRun {
      *                    {@code worker % partitions}, JSON lets the broker spread them
      */
     public record Options(URI broker, String topic, Format format, int recordSize, int batchSize, int concurrency,
-                          long records, int partitions, String flush, long seed) {
+                          long records, int partitions, String flush, long seed, ClientKind client) {
 
         public static Options parse(CommandLine args) {
             args.rejectUnknown(OPTIONS);
@@ -47,7 +48,8 @@ public final class ProduceRun {
                     args.number("records", 1_000_000, 1),
                     args.intNumber("partitions", 4, 1),
                     flush,
-                    args.number("seed", 42, Long.MIN_VALUE));
+                    args.number("seed", 42, Long.MIN_VALUE),
+                    args.choice("client", ClientKind.class, ClientKind.RAW));
         }
     }
 
@@ -61,9 +63,10 @@ public final class ProduceRun {
 
     public Result run(PrintStream out) throws Exception {
         client.createTopic(options.topic(), options.partitions(), Map.of());
-        out.printf("produce: %s %,d records of %d B in batches of %d, %d workers, to %s (%d partitions)%n",
-                options.format().name().toLowerCase(), options.records(), options.recordSize(), options.batchSize(),
-                options.concurrency(), options.topic(), options.partitions());
+        String clientName = options.format() == Format.BINARY ? options.client().name().toLowerCase() : "jdk";
+        out.printf("produce: %s (%s client) %,d records of %d B in batches of %d, %d workers, to %s (%d partitions)%n",
+                options.format().name().toLowerCase(), clientName, options.records(), options.recordSize(),
+                options.batchSize(), options.concurrency(), options.topic(), options.partitions());
         AtomicLong claimed = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency());
         try {
@@ -100,6 +103,11 @@ public final class ProduceRun {
         byte[] fullBody = body(payloads, options.batchSize());
         int partition = worker % options.partitions();
         WorkerTotals totals = new WorkerTotals();
+        if (options.format() == Format.BINARY && options.client() == ClientKind.RAW) {
+            try (RawBatchConnection connection = new RawBatchConnection(options.broker())) {
+                return workRaw(payloads, fullBody, partition, claimed, totals, connection);
+            }
+        }
         while (true) {
             long first = claimed.getAndAdd(options.batchSize());
             if (first >= options.records()) {
@@ -118,6 +126,31 @@ public final class ProduceRun {
             totals.bytes += body.length;
             totals.requests++;
         }
+    }
+
+    private WorkerTotals workRaw(Payloads payloads, byte[] fullBody, int partition, AtomicLong claimed,
+                                 WorkerTotals totals, RawBatchConnection connection) throws Exception {
+        ByteBuffer full = direct(fullBody);
+        while (true) {
+            long first = claimed.getAndAdd(options.batchSize());
+            if (first >= options.records()) {
+                return totals;
+            }
+            int count = (int) Math.min(options.batchSize(), options.records() - first);
+            ByteBuffer body = count == options.batchSize() ? full : direct(body(payloads, count));
+            long sent = System.nanoTime();
+            connection.produce(options.topic(), partition, body, options.flush());
+            LatencyReport.record(totals.latency, System.nanoTime() - sent);
+            totals.records += count;
+            totals.bytes += body.remaining();
+            totals.requests++;
+        }
+    }
+
+    private static ByteBuffer direct(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
+        buffer.put(bytes).flip();
+        return buffer;
     }
 
     private byte[] body(Payloads payloads, int count) {

@@ -79,7 +79,7 @@ class CommandLineTest {
         assertThat(consume.from()).isEqualTo("17");
         assertThat(consume.maxBytes()).isEqualTo(4 << 20);
         assertThat(consume.format()).isEqualTo(Format.BINARY);
-        assertThat(consume.client()).isEqualTo(ConsumeRun.Client.RAW);
+        assertThat(consume.client()).isEqualTo(ClientKind.RAW);
 
         EndToEndRun.Options e2e = EndToEndRun.Options.parse(CommandLine.parse(List.of("--rate=250",
                 "--duration=3s")));

@@ -50,6 +50,14 @@ class LoadGeneratorIntegrationTest {
         assertThat(produced.throughput().requests()).isEqualTo(10);
         assertThat(produced.latency().count()).isEqualTo(10);
 
+        ProduceRun.Result viaJdk = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-binary-jdk",
+                "--format=binary", "--records=1200", "--batch-size=500", "--record-size=100", "--concurrency=2",
+                "--partitions=1", "--client=jdk");
+        assertThat(viaJdk.throughput().requests()).isEqualTo(3);
+        ThroughputReport jdkTopic = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-binary-jdk");
+        assertThat(jdkTopic.records()).isEqualTo(1200);
+        assertThat(jdkTopic.payloadBytes()).isEqualTo(viaJdk.throughput().payloadBytes());
+
         ThroughputReport binary = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-binary",
                 "--format=binary", "--partitions=2", "--max-bytes=64KiB", "--duration=60s");
         // The broker stores a client's batches as they came, so the same bytes come back.
@@ -84,7 +92,7 @@ class LoadGeneratorIntegrationTest {
 
     @Test
     void rawClientReportsTheBrokersProblem() throws Exception {
-        try (RawBatchFetcher fetcher = new RawBatchFetcher(java.net.URI.create(url))) {
+        try (RawBatchConnection fetcher = new RawBatchConnection(java.net.URI.create(url))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> fetcher.fetch("lg-none", 0, "0", 1024, 0))
                     .isInstanceOf(BrokerException.class).hasMessageContaining("404");
         }

@@ -11,14 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * A minimal HTTP/1.1 client for binary fetches on one keep-alive connection, reading every answer into one
- * reused direct buffer: no per-chunk heap copies, so a consume benchmark measures the broker and the
- * loopback rather than the client's allocation rate. It understands exactly what the broker sends on this
+ * A minimal HTTP/1.1 client for binary fetches and binary produces on one keep-alive connection: answers are
+ * read into one reused direct buffer and request bodies written from the caller's direct buffer, with no
+ * per-chunk heap copies, so a benchmark measures the broker and the loopback rather than the client's
+ * allocation rate. It understands exactly what the broker sends on this
  * path (a status line, headers with {@code Content-Length}, a body) and fails clearly on anything else.
  *
  * <p>Thread safety: not thread-safe; one per consuming thread.
  */
-public final class RawBatchFetcher implements Closeable {
+public final class RawBatchConnection implements Closeable {
 
     private static final int BUFFER_BYTES = 1 << 20;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -28,7 +29,7 @@ public final class RawBatchFetcher implements Closeable {
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private final byte[] headerBytes = new byte[MAX_HEADER_BYTES];
 
-    public RawBatchFetcher(URI broker) throws IOException {
+    public RawBatchConnection(URI broker) throws IOException {
         this.broker = broker;
         int port = broker.getPort() < 0 ? 80 : broker.getPort();
         this.channel = SocketChannel.open(new InetSocketAddress(broker.getHost(), port));
@@ -49,20 +50,8 @@ public final class RawBatchFetcher implements Closeable {
         }
         Head head = readHead(target);
         if (head.status != 200) {
-            byte[] body = new byte[(int) Math.min(head.contentLength, 4096)];
-            long left = head.contentLength;
-            int filled = 0;
-            while (left > 0) {
-                fill();
-                int n = (int) Math.min(left, buffer.remaining());
-                int keep = Math.min(n, body.length - filled);
-                buffer.get(body, filled, keep);
-                buffer.position(buffer.position() + n - keep);
-                filled += keep;
-                left -= n;
-            }
             throw new BrokerException("fetch " + topic + "-" + partition + " at " + offset, head.status,
-                    new String(body, 0, filled, StandardCharsets.UTF_8));
+                    readSmallBody(head.contentLength));
         }
         BatchBoundaryTracker tracker = new BatchBoundaryTracker();
         long left = head.contentLength;
@@ -81,6 +70,45 @@ public final class RawBatchFetcher implements Closeable {
         }
         return new BrokerClient.BinaryFetch(tracker, new BrokerClient.LogOffsets(head.logStartOffset,
                 head.endOffset));
+    }
+
+    /**
+     * Posts one or more encoded batches to a partition and returns the answer's body.
+     *
+     * @param batches the request body from position to limit; left unchanged
+     * @param flush   {@code none}, {@code sync} or null for the topic's default
+     */
+    public String produce(String topic, int partition, ByteBuffer batches, String flush) throws IOException {
+        String target = "/v1/topics/" + URLEncoder.encode(topic, StandardCharsets.UTF_8) + "/partitions/" + partition
+                + "/records" + (flush == null ? "" : "?flush=" + URLEncoder.encode(flush, StandardCharsets.UTF_8));
+        String head = "POST " + target + " HTTP/1.1\r\nHost: " + broker.getHost() + "\r\nContent-Type: "
+                + BrokerClient.BATCH_MEDIA_TYPE + "\r\nContent-Length: " + batches.remaining() + "\r\n\r\n";
+        ByteBuffer[] out = {ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), batches.duplicate()};
+        while (out[1].hasRemaining()) {
+            channel.write(out);
+        }
+        Head answer = readHead(target);
+        String body = readSmallBody(answer.contentLength);
+        if (answer.status / 100 != 2) {
+            throw new BrokerException("produce to " + topic + "-" + partition, answer.status, body);
+        }
+        return body;
+    }
+
+    private String readSmallBody(long contentLength) throws IOException {
+        byte[] body = new byte[(int) Math.min(contentLength, 64 * 1024)];
+        long left = contentLength;
+        int filled = 0;
+        while (left > 0) {
+            fill();
+            int n = (int) Math.min(left, buffer.remaining());
+            int keep = Math.min(n, body.length - filled);
+            buffer.get(body, filled, keep);
+            buffer.position(buffer.position() + n - keep);
+            filled += keep;
+            left -= n;
+        }
+        return new String(body, 0, filled, StandardCharsets.UTF_8);
     }
 
     /** Ensures at least one unread byte is buffered. */

@@ -1,0 +1,10 @@
+package dev.backbone.bench.load;
+
+/**
+ * Which HTTP client moves binary batches: the JDK's {@code HttpClient}, or {@link RawBatchConnection}, which
+ * copies nothing through the heap and so leaves more of a shared machine's CPU to the broker.
+ */
+public enum ClientKind {
+    JDK,
+    RAW
+}
