@@ -327,7 +327,9 @@ final class LocalPartitionLog implements PartitionLog {
                 try {
                     sealed.flushLog();
                     sealed.flushIndexes();
-                } catch (ClosedChannelException e) {
+                } catch (IOException e) {
+                    // Retention may delete the segment meanwhile (closed channel, renamed index files): then
+                    // there is nothing left to make durable.
                     if (!sealed.isDeleted()) {
                         throw e;
                     }
@@ -341,7 +343,15 @@ final class LocalPartitionLog implements PartitionLog {
             directorySyncedForBase = snapshot.segment().baseOffset();
         }
         long startNanos = System.nanoTime();
-        snapshot.segment().flushLog();
+        try {
+            snapshot.segment().flushLog();
+        } catch (IOException e) {
+            // The segment written to when the snapshot was taken may have been rolled and then deleted by
+            // retention since: its records are gone, so there is nothing left to make durable.
+            if (!snapshot.segment().isDeleted()) {
+                throw e;
+            }
+        }
         long durationNanos = System.nanoTime() - startNanos;
         flushes.increment();
         long covered = Math.max(0, snapshot.offset() - durableOffset);
