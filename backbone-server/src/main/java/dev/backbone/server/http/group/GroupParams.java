@@ -1,8 +1,7 @@
 package dev.backbone.server.http.group;
 
-import dev.backbone.server.error.BackboneException;
-import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.group.GroupNames;
+import dev.backbone.server.http.RequestParams;
 import dev.backbone.server.log.TopicPartition;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,22 +18,6 @@ final class GroupParams {
     private GroupParams() {
     }
 
-    static long longValue(String name, String value, long defaultValue, long min, long max) {
-        if (value == null || value.isEmpty()) {
-            return defaultValue;
-        }
-        long parsed;
-        try {
-            parsed = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw invalid(name, value, "a whole number between " + min + " and " + max);
-        }
-        if (parsed < min || parsed > max) {
-            throw invalid(name, value, "a whole number between " + min + " and " + max);
-        }
-        return parsed;
-    }
-
     /** {@code from=topic:partition:offset}, repeated; no partition twice. */
     static Map<TopicPartition, Long> from(List<String> values) {
         Map<TopicPartition, Long> starts = new LinkedHashMap<>();
@@ -44,19 +27,14 @@ final class GroupParams {
         for (String value : values) {
             String[] parts = value.split(":", -1);
             if (parts.length != 3 || !GroupNames.isLegal(parts[0])) {
-                throw invalid("from", value, "'topic:partition:offset'");
+                throw RequestParams.invalid("from", value, "'topic:partition:offset'");
             }
-            int partition = (int) longValue("from", parts[1], -1, 0, Integer.MAX_VALUE);
-            long offset = longValue("from", parts[2], -1, 0, Long.MAX_VALUE);
+            int partition = (int) RequestParams.longValue("from", parts[1], -1, 0, Integer.MAX_VALUE);
+            long offset = RequestParams.longValue("from", parts[2], -1, 0, Long.MAX_VALUE);
             if (partition < 0 || offset < 0 || starts.put(new TopicPartition(parts[0], partition), offset) != null) {
-                throw invalid("from", value, "'topic:partition:offset', each partition once");
+                throw RequestParams.invalid("from", value, "'topic:partition:offset', each partition once");
             }
         }
         return starts;
-    }
-
-    static BackboneException invalid(String name, String value, String expected) {
-        return new BackboneException(ProblemType.INVALID_PARAMETER, "parameter '" + name + "' is '" + value
-                + "'; expected " + expected, Map.of("parameter", name, "value", value));
     }
 }

@@ -12,6 +12,7 @@ import dev.backbone.server.group.OffsetCommit;
 import dev.backbone.server.http.BlockingScheduler;
 import dev.backbone.server.http.HttpLimits;
 import dev.backbone.server.http.ProblemResponses;
+import dev.backbone.server.http.RequestParams;
 import dev.backbone.server.log.TopicPartition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -198,9 +199,9 @@ public class GroupsController {
             @RequestParam(name = "maxBytes", required = false) String maxBytes,
             @Parameter(description = "an explicit start 'topic:partition:offset'; repeat for several partitions")
             @RequestParam(name = "from", required = false) List<String> from) {
-        long waitMs = GroupParams.longValue("maxWaitMs", maxWaitMs, 0, 0, Long.MAX_VALUE);
+        long waitMs = RequestParams.longValue("maxWaitMs", maxWaitMs, 0, 0, Long.MAX_VALUE);
         Duration wait = Duration.ofMillis(Math.min(waitMs, limits.maxWait().toMillis()));
-        int bytes = (int) GroupParams.longValue("maxBytes", maxBytes, limits.defaultFetchBytes(), 1,
+        int bytes = (int) RequestParams.longValue("maxBytes", maxBytes, limits.defaultFetchBytes(), 1,
                 Integer.MAX_VALUE);
         Map<TopicPartition, Long> starts = GroupParams.from(from);
         return fetchService.fetch(group, memberId, starts, Math.min(bytes, limits.maxFetchBytes()), wait)
