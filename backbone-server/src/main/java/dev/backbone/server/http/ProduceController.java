@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -69,14 +70,7 @@ public class ProduceController {
             @Parameter(description = "none or sync: overrides the topic's flush mode for this request")
             @RequestParam(name = "flush", required = false) String flush,
             ServerHttpRequest request, ServerHttpResponse response) {
-        return Mono.defer(() -> {
-            var flushMode = RequestParams.flush(flush);
-            return BodyReader.readHeap(request, limits.maxRequestBytes())
-                    .flatMap(body -> idempotency.apply(request, response, topic, body, () -> Mono.fromCallable(
-                                    () -> JsonProduceParser.parse(body.array(), body.limit()))
-                            .flatMap(records -> produceService.produce(topic, records, flushMode))
-                            .map(ProduceResponse::new)));
-        });
+        return produceJson(topic, flush, request, response, records -> records);
     }
 
     @PostMapping(path = "/partitions/{partition}/records", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -91,11 +85,17 @@ public class ProduceController {
             @PathVariable("partition") int partition,
             @RequestParam(name = "flush", required = false) String flush,
             ServerHttpRequest request, ServerHttpResponse response) {
+        return produceJson(topic, flush, request, response, records -> inPartition(records, partition));
+    }
+
+    private Mono<ProduceResponse> produceJson(String topic, String flush, ServerHttpRequest request,
+                                              ServerHttpResponse response,
+                                              UnaryOperator<List<ProducedRecord>> placement) {
         return Mono.defer(() -> {
             var flushMode = RequestParams.flush(flush);
             return BodyReader.readHeap(request, limits.maxRequestBytes())
                     .flatMap(body -> idempotency.apply(request, response, topic, body, () -> Mono.fromCallable(
-                                    () -> inPartition(JsonProduceParser.parse(body.array(), body.limit()), partition))
+                                    () -> placement.apply(JsonProduceParser.parse(body.array(), body.limit())))
                             .flatMap(records -> produceService.produce(topic, records, flushMode))
                             .map(ProduceResponse::new)));
         });
