@@ -16,6 +16,7 @@ import dev.backbone.client.batch.RecordBatchBuilder;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogManager;
 import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.testing.ChildJvm;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,9 +104,7 @@ class ChainCrashTest {
     }
 
     private Process start(long childSeed) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                ChainCrashChild.class.getName(), dataDir.toString(), Long.toString(childSeed))
+        return ChildJvm.command(List.of("-Xmx128m"), ChainCrashChild.class, dataDir.toString(), Long.toString(childSeed))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
     }

@@ -4,6 +4,7 @@ import dev.backbone.client.batch.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.backbone.server.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,9 +57,8 @@ class CrashDurabilityTest {
     }
 
     private void runAndKill(long seed, int killAfterMs, Map<Long, Long> acknowledged) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                CrashAppender.class.getName(), dataDir.toString(), Long.toString(seed), "4");
+        ProcessBuilder builder = ChildJvm.command(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1"),
+                CrashAppender.class, dataDir.toString(), Long.toString(seed), "4");
         Path childErrors = logs.resolve("child-" + seed + ".err");
         builder.redirectError(childErrors.toFile());
         Process child = builder.start();

@@ -7,6 +7,7 @@ import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogManager;
 import dev.backbone.server.log.LogManagerOptions;
 import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -105,9 +106,7 @@ class KeyStreamCrashTest {
     }
 
     private Process start(long childSeed) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                KeyStreamCrashChild.class.getName(), dataDir.toString(), Long.toString(childSeed))
+        return ChildJvm.command(List.of("-Xmx128m"), KeyStreamCrashChild.class, dataDir.toString(), Long.toString(childSeed))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
     }
