@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,11 +307,20 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
             } else {
                 // A closed segment no longer grows: check all of it, so bytes or entries added later show up.
                 Path segment = ChainDescriptor.segmentFile(directory, state.baseOffset);
-                long size = Files.exists(segment) ? Files.size(segment) : state.endPosition;
+                long size = sizeOr(segment, state.endPosition);
                 spans.add(new ChainSnapshot.Span(state.baseOffset, size, Integer.MAX_VALUE));
             }
         }
         return new ChainSnapshot(directory, spans);
+    }
+
+    /** Retention may rename the file at any moment, so existence and size are one question, not two. */
+    private static long sizeOr(Path file, long whenMissing) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return whenMissing;
+        }
     }
 
     private void recover() throws IOException {
@@ -425,7 +435,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
     private long segmentSize(long baseOffset) throws IOException {
         try {
             return Files.size(ChainDescriptor.segmentFile(directory, baseOffset));
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return 0;
         }
     }
