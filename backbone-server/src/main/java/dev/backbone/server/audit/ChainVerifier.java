@@ -1,5 +1,6 @@
 package dev.backbone.server.audit;
 
+import dev.backbone.server.log.ZeroFilledTail;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -74,6 +75,10 @@ public final class ChainVerifier {
                     break;
                 }
                 if (step != BatchCursor.Step.BATCH) {
+                    if (ZeroFilledTail.isZeros(segment, cursor.position())) {
+                        // A copy of an open segment: the zeros written ahead of sync appends are no data.
+                        break;
+                    }
                     return walk.broken(cursor.baseOffset(), ChainBreak.TORN_BATCH, segmentPath + " at position "
                             + cursor.position() + ": " + step + " (verified up to " + end + " bytes)");
                 }

@@ -188,7 +188,10 @@ final class LocalPartitionLog implements PartitionLog {
                 offset += headers.get(i).lastOffsetDelta() + 1L;
                 position += headers.get(i).sizeInBytes();
             }
-            int filePosition = segment.append(batches, headers, bases, cfg.indexIntervalBytes(), nowMs);
+            // SYNC appends write into zeros laid down ahead of them: their fdatasync then changes no metadata.
+            long zeroFillLimit = flush == FlushMode.SYNC ? Math.min(cfg.segmentBytes(), Integer.MAX_VALUE) : 0;
+            int filePosition = segment.append(batches, headers, bases, cfg.indexIntervalBytes(), nowMs,
+                    zeroFillLimit);
             endOffset = offset;
             nextOffset = endOffset;
             LogEnd end = new LogEnd(endOffset, segment, (long) filePosition + totalBytes);
@@ -582,6 +585,7 @@ final class LocalPartitionLog implements PartitionLog {
         synchronized (flushMonitor) {
             LogEnd end = written;
             try {
+                active.trimZeros();
                 flushUpTo(end);
                 active.writeIndexes(true);
                 advanceVisible(end);

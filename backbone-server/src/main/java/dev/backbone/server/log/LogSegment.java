@@ -44,6 +44,7 @@ final class LogSegment {
     private final long baseOffset;
     private final Path logFile;
     private final FileChannel channel;
+    private final ZeroFilledTail zeroFilledTail;
     private volatile SparseIndex offsetIndex;
     private volatile SparseIndex timeIndex;
     private volatile int sizeBytes;
@@ -63,6 +64,7 @@ final class LogSegment {
         this.logFile = SegmentFiles.logFile(dir, baseOffset);
         this.channel = channel;
         this.sizeBytes = sizeBytes;
+        this.zeroFilledTail = new ZeroFilledTail(channel, sizeBytes);
         this.nextOffset = baseOffset;
         this.maxTimestampOffset = baseOffset;
         this.createdMs = createdMs;
@@ -150,10 +152,11 @@ final class LogSegment {
      * @param batches        the bytes, position to limit, with offsets already assigned
      * @param headers        the validated headers, in order
      * @param assignedBases  the base offset assigned to each batch
+     * @param zeroFillLimit  when positive, keep a {@link ZeroFilledTail} ahead of the data, up to this size
      * @return the position where the bytes start
      */
     int append(ByteBuffer batches, List<RecordBatchHeader> headers, long[] assignedBases,
-               int indexIntervalBytes, long nowMs) throws IOException {
+               int indexIntervalBytes, long nowMs, long zeroFillLimit) throws IOException {
         int start = sizeBytes;
         ByteBuffer src = batches.duplicate();
         long position = start;
@@ -164,6 +167,7 @@ final class LogSegment {
         } catch (IOException e) {
             try {
                 channel.truncate(start);
+                zeroFilledTail.truncatedTo(start);
             } catch (IOException truncateFailure) {
                 e.addSuppressed(truncateFailure);
             }
@@ -180,6 +184,9 @@ final class LogSegment {
             batchPosition += header.sizeInBytes();
         }
         sizeBytes = batchPosition;
+        if (zeroFillLimit > 0) {
+            zeroFilledTail.extendAhead(batchPosition, zeroFillLimit);
+        }
         return start;
     }
 
@@ -397,6 +404,14 @@ final class LogSegment {
         if (result.problem() == null) {
             return new Recovery(-1, 0, null);
         }
+        if (ZeroFilledTail.isZeros(channel, result.validBytes())) {
+            // Zeros written ahead of SYNC appends that a crash left behind: no data, nothing damaged.
+            zeroFilledTail.trim(sizeBytes);
+            channel.force(true);
+            LOG.log(System.Logger.Level.DEBUG, "Recovery cut {0} bytes of zeros off {1} at position {2}",
+                    fileSize - result.validBytes(), logFile, result.validBytes());
+            return new Recovery(-1, 0, null);
+        }
         channel.truncate(result.validBytes());
         channel.force(true);
         LOG.log(System.Logger.Level.WARNING, "Recovery truncated {0} at position {1} ({2} bytes dropped): {3}",
@@ -409,6 +424,7 @@ final class LogSegment {
      * from now on; the segment takes no more appends.
      */
     void seal(boolean force) throws IOException {
+        trimZeros();
         maybeAppendTimeEntryIfUnsealed();
         offsetIndex.seal(force);
         timeIndex.seal(force);
@@ -429,6 +445,11 @@ final class LogSegment {
 
     boolean isSealed() {
         return offsetIndex.isSealed();
+    }
+
+    /** Cuts the zeros written ahead of the data off the file (a roll or a clean shutdown). */
+    void trimZeros() throws IOException {
+        zeroFilledTail.trim(sizeBytes);
     }
 
     /** fdatasync of the {@code .log} file. */

@@ -38,7 +38,8 @@ final class PlainChainModel {
         for (Path segment : segments) {
             ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment));
             int at = 0;
-            while (at < bytes.limit()) {
+            // An open segment may end in zeros written ahead of sync appends: the data stops there.
+            while (at + 12 <= bytes.limit() && bytes.getInt(at + 8) != 0) {
                 int size = 12 + bytes.getInt(at + 8);
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 sha.update(link);

@@ -106,6 +106,46 @@ class RecoveryTest {
     }
 
     @Test
+    void zerosACrashLeftAheadOfSyncAppendsAreCutWithoutDroppingAnything() throws IOException {
+        simulateCrash();
+        Files.writeString(dataDir.resolve(LogManager.RECOVERY_POINT_CHECKPOINT), "0\n1\ndamaged 3 0\n");
+        // A roll's cut of an earlier segment lost with the machine, and the zeros ahead of the active segment.
+        appendBytes(SegmentFiles.logFile(partitionDir, stored.get(5).segmentBase()), new byte[3000]);
+        appendBytes(SegmentFiles.logFile(partitionDir, last().segmentBase()), new byte[70_000]);
+
+        reopenAndCheck(stored.size(), log -> assertThat(Files.size(SegmentFiles.logFile(partitionDir,
+                stored.get(5).segmentBase()))).isEqualTo(stored.get(5).position() + stored.get(5).size()
+                        + bytesAfter(5)));
+    }
+
+    @Test
+    void aNonZeroByteAmongTrailingZerosIsDamage() throws IOException {
+        simulateCrash();
+        Files.writeString(dataDir.resolve(LogManager.RECOVERY_POINT_CHECKPOINT), "0\n1\ndamaged 3 0\n");
+        int victimIndex = 5;
+        Stored victim = stored.get(victimIndex);
+        int lastInSegment = victimIndex;
+        while (stored.get(lastInSegment + 1).segmentBase() == victim.segmentBase()) {
+            lastInSegment++;
+        }
+        byte[] tail = new byte[3000];
+        tail[2000] = 1;
+        appendBytes(SegmentFiles.logFile(partitionDir, victim.segmentBase()), tail);
+
+        // The batches of the segment stay; the later segments go, as after any damage.
+        reopenAndCheck(lastInSegment + 1);
+    }
+
+    /** The bytes of the batches stored after batch {@code index} in the same segment. */
+    private long bytesAfter(int index) {
+        long bytes = 0;
+        for (int i = index + 1; i < stored.size() && stored.get(i).segmentBase() == stored.get(index).segmentBase(); i++) {
+            bytes += stored.get(i).size();
+        }
+        return bytes;
+    }
+
+    @Test
     void aMissingIndexIsRebuilt() throws IOException {
         Stored middle = stored.get(stored.size() / 2);
         Path index = SegmentFiles.indexFile(partitionDir, middle.segmentBase());
@@ -224,6 +264,12 @@ class RecoveryTest {
     private static void truncate(Path file, long size) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(size);
+        }
+    }
+
+    private static void appendBytes(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            channel.write(ByteBuffer.wrap(bytes));
         }
     }
 
