@@ -23,12 +23,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Appends produced records: picks partitions, builds one append per partition, runs it on the bounded append
@@ -95,12 +97,11 @@ public final class ProduceService {
             PartitionLog log = t.partition(partition);
             long now = clock.millis();
             AtomicLong bytes = new AtomicLong();
-            return Mono.fromCallable(() -> {
+            return appendOnScheduler(t, log, () -> {
                         ByteBuffer batches = build(records, now);
                         bytes.set(batches.remaining());
-                        return append(t, log, batches, flush(t, flushOverride), precondition);
+                        return log.appendAsync(batches, flush(t, flushOverride), precondition);
                     })
-                    .subscribeOn(appendScheduler)
                     .map(result -> offsets(partition, result, records.size()))
                     .doOnNext(o -> metrics.recordProduce(topic, records.size(), bytes.get(),
                             System.nanoTime() - started));
@@ -135,8 +136,7 @@ public final class ProduceService {
             int bytes = batches.remaining();
             return topic(topic).flatMap(t -> {
                 PartitionLog log = t.partition(partition);
-                return Mono.fromCallable(() -> appendIdempotent(t, log, batches, flush(t, flushOverride)))
-                        .subscribeOn(appendScheduler);
+                return appendOnScheduler(t, log, () -> producerState.append(log, batches, flush(t, flushOverride)));
             }).doOnNext(result -> {
                 if (!result.duplicate()) {
                     metrics.recordProduce(topic, result.appended().recordCount(), bytes, System.nanoTime() - started);
@@ -180,12 +180,11 @@ public final class ProduceService {
                     List<ProducedRecord> mine = new ArrayList<>(indexes.size());
                     indexes.forEach(i -> mine.add(records.get(i)));
                     PartitionLog log = topic.partition(p);
-                    return Mono.fromCallable(() -> {
+                    return appendOnScheduler(topic, log, () -> {
                                 ByteBuffer batches = build(mine, now);
                                 bytes.addAndGet(batches.remaining());
-                                return append(topic, log, batches, flush, null);
+                                return log.appendAsync(batches, flush, AppendPrecondition.NONE);
                             })
-                            .subscribeOn(appendScheduler)
                             .doOnNext(result -> {
                                 for (int k = 0; k < indexes.size(); k++) {
                                     offsetOf[indexes.get(k)] = result.firstOffset() + k;
@@ -242,32 +241,34 @@ public final class ProduceService {
         return batches.size() == 1 ? batches.get(0) : RecordBatchBuilder.concat(batches);
     }
 
-    private AppendResult append(Topic topic, PartitionLog log, ByteBuffer batches, FlushMode flush,
-                                AppendPrecondition precondition) {
-        try {
-            return precondition == null ? log.append(batches, flush) : log.append(batches, flush, precondition);
-        } catch (IOException e) {
-            throw storageGuard.writeFailed(log.topicPartition().toString(), e);
-        } catch (LogClosedException e) {
-            if (registry.find(topic.name()).orElse(null) != topic) {
-                throw new UnknownTopicException(topic.name());
-            }
-            throw e;
-        }
+    /** Writes a batch to the log; the future completes once the log acknowledges it. */
+    private interface AppendCall<T> {
+        CompletableFuture<T> write() throws IOException;
     }
 
-    private IdempotentBatchAppender.Result appendIdempotent(Topic topic, PartitionLog log, ByteBuffer batches,
-                                                            FlushMode flush) {
-        try {
-            return producerState.append(log, batches, flush);
-        } catch (IOException e) {
-            throw storageGuard.writeFailed(log.topicPartition().toString(), e);
-        } catch (LogClosedException e) {
-            if (registry.find(topic.name()).orElse(null) != topic) {
-                throw new UnknownTopicException(topic.name());
-            }
-            throw e;
-        }
+    /**
+     * Runs {@code call} on the append scheduler (file I/O never runs on the event loop) and then waits for its
+     * acknowledgement without holding a thread: a SYNC append's fsync is shared with every append in flight on the
+     * partition, however many there are, not only with as many as the scheduler has threads. The acknowledgement
+     * arrives on the flusher thread, which must get back to fsyncing: the answer is built on a parallel worker.
+     */
+    private <T> Mono<T> appendOnScheduler(Topic topic, PartitionLog log, AppendCall<T> call) {
+        String where = log.topicPartition().toString();
+        return Mono.fromCallable(() -> {
+                    try {
+                        return call.write();
+                    } catch (LogClosedException e) {
+                        if (registry.find(topic.name()).orElse(null) != topic) {
+                            throw new UnknownTopicException(topic.name());
+                        }
+                        throw e;
+                    }
+                })
+                .subscribeOn(appendScheduler)
+                .flatMap(acknowledged -> acknowledged.isDone()
+                        ? Mono.fromFuture(acknowledged)
+                        : Mono.fromFuture(acknowledged).publishOn(Schedulers.parallel()))
+                .onErrorMap(IOException.class, e -> storageGuard.writeFailed(where, e));
     }
 
     private void checkRecords(List<ProducedRecord> records) {

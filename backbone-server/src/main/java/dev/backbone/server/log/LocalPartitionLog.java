@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -147,6 +148,29 @@ final class LocalPartitionLog implements PartitionLog {
     @Override
     public AppendResult append(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition)
             throws IOException {
+        Written written = write(batches, flush, precondition, true);
+        if (written.waiter() != null) {
+            written.waiter().await(topicPartition);
+        }
+        return written.result();
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
+                                                       AppendPrecondition precondition) throws IOException {
+        Written written = write(batches, flush, precondition, false);
+        if (written.waiter() == null) {
+            return CompletableFuture.completedFuture(written.result());
+        }
+        return written.waiter().acknowledged(topicPartition).thenApply(ignored -> written.result());
+    }
+
+    /** An append written to the segment; {@code waiter} is null when it is acknowledged already. */
+    private record Written(AppendResult result, SyncWaiters.Waiter waiter) {
+    }
+
+    private Written write(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition, boolean parksThread)
+            throws IOException {
         Objects.requireNonNull(batches, "batches");
         Objects.requireNonNull(flush, "flush");
         Objects.requireNonNull(precondition, "precondition");
@@ -199,7 +223,7 @@ final class LocalPartitionLog implements PartitionLog {
             notifyObservers(segment.baseOffset(), filePosition, batches);
             if (flush == FlushMode.SYNC) {
                 pendingSyncEnd = endOffset;
-                waiter = waiters.add(endOffset);
+                waiter = waiters.add(endOffset, parksThread);
             } else if (durableOffset >= pendingSyncEnd) {
                 madeVisible = advanceVisible(end);
             } else {
@@ -215,10 +239,7 @@ final class LocalPartitionLog implements PartitionLog {
         if (madeVisible) {
             fireListeners(endOffset);
         }
-        if (waiter != null) {
-            waiter.await(topicPartition);
-        }
-        return new AppendResult(firstOffset, endOffset - 1, bases, nowMs);
+        return new Written(new AppendResult(firstOffset, endOffset - 1, bases, nowMs), waiter);
     }
 
     private void ensureWritable() throws IOException {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 
 /**
@@ -53,6 +54,17 @@ public interface PartitionLog extends AutoCloseable {
      * exception propagates and the log is unchanged.
      */
     AppendResult append(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition) throws IOException;
+
+    /**
+     * As {@link #append(ByteBuffer, FlushMode, AppendPrecondition)}, without holding the calling thread while a
+     * {@link FlushMode#SYNC} append waits for its fsync: the batches are validated and written before this returns
+     * (an invalid batch, a closed log or a refused write throw here, and {@code batches} may be reused at once),
+     * and the future completes once the append is acknowledged. For {@link FlushMode#NONE} it is complete already.
+     * A SYNC future completes on the flusher thread, or fails with the fsync's {@link IOException}; its callbacks
+     * must be quick and must not block, or they hold up the next fsync: hand longer work to an executor.
+     */
+    CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition)
+            throws IOException;
 
     /**
      * The batches from the one holding {@code offset}, up to {@code maxBytes} but always at least one whole

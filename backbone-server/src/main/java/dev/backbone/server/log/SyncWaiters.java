@@ -16,6 +16,10 @@ import java.util.concurrent.CompletionException;
  * the flusher is already fsyncing the next group. No covered waiter is left asleep: a wake-up attempt fails
  * only when the head of the queue is not covered, and the queue is in offset order.
  *
+ * <p>An asynchronous appender parks no thread: its waiter is a future whose callbacks run on the thread that
+ * completes it. Completing one costs no wake-up, so covered asynchronous waiters are completed without counting
+ * against {@link #FAN_OUT}; their callbacks must be quick (hand longer work to an executor).
+ *
  * <p>Thread safety: {@link #add} is called under the partition's append lock, which keeps the queue in offset
  * order; {@link #completeUpTo} and {@link #failAll} under the partition's flush monitor; the queue itself is
  * guarded by {@code this}, held only to take one waiter off it, never while completing one.
@@ -29,10 +33,12 @@ final class SyncWaiters {
     final class Waiter {
 
         private final long endOffset;
+        private final boolean parksThread;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-        private Waiter(long endOffset) {
+        private Waiter(long endOffset, boolean parksThread) {
             this.endOffset = endOffset;
+            this.parksThread = parksThread;
         }
 
         /** Waits, uninterruptibly, for the fsync that covers this append, then wakes the next waiters it covers. */
@@ -41,7 +47,7 @@ final class SyncWaiters {
                 done.join();
             } catch (CompletionException e) {
                 if (e.getCause() instanceof IOException io) {
-                    throw new IOException("fsync of " + topicPartition + " failed: " + io.getMessage(), io);
+                    throw fsyncFailed(topicPartition, io);
                 }
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;
@@ -50,14 +56,34 @@ final class SyncWaiters {
             }
             wakeCovered();
         }
+
+        /**
+         * Completes when the fsync that covers this append is done, on the thread that did it, or exceptionally
+         * with the fsync's {@link IOException}.
+         */
+        CompletableFuture<Void> acknowledged(TopicPartition topicPartition) {
+            return done.exceptionallyCompose(e -> {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                return CompletableFuture.failedFuture(cause instanceof IOException io
+                        ? fsyncFailed(topicPartition, io) : cause);
+            });
+        }
+    }
+
+    private static IOException fsyncFailed(TopicPartition topicPartition, IOException cause) {
+        return new IOException("fsync of " + topicPartition + " failed: " + cause.getMessage(), cause);
     }
 
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private volatile long durableEnd;
 
-    /** Registers an appender whose data ends at {@code endOffset}; append lock held. */
-    Waiter add(long endOffset) {
-        Waiter waiter = new Waiter(endOffset);
+    /**
+     * Registers an appender whose data ends at {@code endOffset}; append lock held.
+     *
+     * @param parksThread whether a thread will {@link Waiter#await} it, rather than callbacks on its future
+     */
+    Waiter add(long endOffset, boolean parksThread) {
+        Waiter waiter = new Waiter(endOffset, parksThread);
         synchronized (this) {
             queue.add(waiter);
         }
@@ -87,7 +113,8 @@ final class SyncWaiters {
     }
 
     private void wakeCovered() {
-        for (int i = 0; i < FAN_OUT; i++) {
+        int woken = 0;
+        while (woken < FAN_OUT) {
             Waiter next;
             synchronized (this) {
                 next = queue.peek();
@@ -95,6 +122,9 @@ final class SyncWaiters {
                     return;
                 }
                 queue.poll();
+            }
+            if (next.parksThread) {
+                woken++;
             }
             next.done.complete(null);
         }

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -93,6 +95,54 @@ class GroupCommitTest {
             for (Record record : records) {
                 assertThat(TestBatches.text(record)).isEqualTo(acknowledged.get(record.offset()));
             }
+        }
+    }
+
+    /** One thread keeps 64 appends in flight, as an event loop would: each completes only once durable. */
+    @Test
+    void asynchronousSyncAppendsCompleteOnlyOnceDurableAndShareFsyncs() throws Exception {
+        try (LogManager manager = new LogManager(dataDir, LogManagerOptions.DEFAULT)) {
+            LocalPartitionLog log = (LocalPartitionLog) manager.openOrCreate(new TopicPartition("async", 0),
+                    LogConfig.DEFAULT.withSegmentBytes(64 * 1024).withFlushMode(FlushMode.SYNC));
+            int appends = 2_000;
+            Semaphore inFlight = new Semaphore(64);
+            Map<Long, String> acknowledged = new ConcurrentHashMap<>();
+            List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<AppendResult>> futures = new ArrayList<>();
+            long flushesBefore = log.flushCount();
+            for (int i = 0; i < appends; i++) {
+                assertThat(inFlight.tryAcquire(60, TimeUnit.SECONDS)).as("an append in flight completes").isTrue();
+                String value = "async-" + i;
+                CompletableFuture<AppendResult> future = log.appendAsync(TestBatches.batch(i, value), FlushMode.SYNC,
+                        AppendPrecondition.NONE);
+                futures.add(future.whenComplete((result, error) -> {
+                    inFlight.release();
+                    if (error != null) {
+                        violations.add("append failed: " + error);
+                        return;
+                    }
+                    if (log.recoveryPoint() <= result.lastOffset()) {
+                        violations.add("offset " + result.lastOffset() + " acknowledged before it was durable");
+                    }
+                    if (log.logEndOffset() <= result.lastOffset()) {
+                        violations.add("offset " + result.lastOffset() + " acknowledged before it was visible");
+                    }
+                    acknowledged.put(result.firstOffset(), value);
+                }));
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            long flushes = log.flushCount() - flushesBefore;
+
+            assertThat(violations).isEmpty();
+            assertThat(acknowledged).hasSize(appends);
+            assertThat(flushes).as("fsyncs shared between in-flight appends").isLessThan(appends);
+            List<Record> records = TestBatches.readAll(log, 0, 1 << 16);
+            assertThat(records).hasSize(appends);
+            for (Record record : records) {
+                assertThat(TestBatches.text(record)).isEqualTo(acknowledged.get(record.offset()));
+            }
+            assertThat(log.appendAsync(TestBatches.batch(0, "none"), FlushMode.NONE, AppendPrecondition.NONE))
+                    .as("a NONE append is acknowledged when written").isCompleted();
         }
     }
 

@@ -6,17 +6,21 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Wake-ups passed on from waiter to waiter reach every covered waiter and no other. */
 class SyncWaitersTest {
 
     private static final TopicPartition TP = new TopicPartition("waiters", 0);
 
+    /** Parked threads and asynchronous callbacks mixed at random: the fan-out must not skip either kind. */
     @Test
     void eachFsyncWakesExactlyTheWaitersItCovers() throws Exception {
         long seed = System.nanoTime();
@@ -28,9 +32,17 @@ class SyncWaitersTest {
         CountDownLatch[] woken = new CountDownLatch[count];
         for (int i = 0; i < count; i++) {
             long endOffset = i + 1L;
-            SyncWaiters.Waiter waiter = waiters.add(endOffset);
+            boolean parks = random.nextBoolean();
+            SyncWaiters.Waiter waiter = waiters.add(endOffset, parks);
             woken[i] = new CountDownLatch(1);
             CountDownLatch done = woken[i];
+            if (!parks) {
+                waiter.acknowledged(TP).thenRun(() -> {
+                    highestWoken.accumulateAndGet(endOffset, Math::max);
+                    done.countDown();
+                });
+                continue;
+            }
             Thread thread = new Thread(() -> {
                 try {
                     waiter.await(TP);
@@ -61,8 +73,8 @@ class SyncWaitersTest {
     @Test
     void aFailedFsyncFailsEveryWaiter() throws Exception {
         SyncWaiters waiters = new SyncWaiters();
-        SyncWaiters.Waiter first = waiters.add(1);
-        SyncWaiters.Waiter second = waiters.add(2);
+        SyncWaiters.Waiter first = waiters.add(1, true);
+        SyncWaiters.Waiter second = waiters.add(2, true);
         waiters.failAll(new IOException("disk gone"));
         for (SyncWaiters.Waiter waiter : List.of(first, second)) {
             try {
@@ -72,5 +84,15 @@ class SyncWaitersTest {
                 assertThat(e).hasMessageContaining("disk gone");
             }
         }
+    }
+
+    @Test
+    void aFailedFsyncFailsAnAsynchronousWaiterWithTheIoException() {
+        SyncWaiters waiters = new SyncWaiters();
+        SyncWaiters.Waiter waiter = waiters.add(1, false);
+        CompletableFuture<Void> acknowledged = waiter.acknowledged(TP);
+        waiters.failAll(new IOException("disk gone"));
+        assertThatThrownBy(acknowledged::join).isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(IOException.class).hasMessageContaining("fsync of waiters-0 failed: disk gone");
     }
 }

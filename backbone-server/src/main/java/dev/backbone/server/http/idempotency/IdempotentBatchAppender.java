@@ -12,9 +12,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.backbone.server.log.AppendObserver;
+import dev.backbone.server.log.AppendPrecondition;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogSlice;
@@ -72,23 +74,24 @@ public final class IdempotentBatchAppender {
 
     /**
      * Appends {@code batches} (validated by the log) to {@code log}, deduplicating batches that carry a producer id.
-     * Call it from a thread that may block.
+     * Call it from a thread that may block on file I/O; the result completes as {@link PartitionLog#appendAsync}'s
+     * does (for a SYNC append, on the flusher thread once durable), a duplicate's at once.
      */
-    public Result append(PartitionLog log, ByteBuffer batches, FlushMode flush) throws IOException {
+    public CompletableFuture<Result> append(PartitionLog log, ByteBuffer batches, FlushMode flush)
+            throws IOException {
         if (!ProducerStateTable.hasProducerId(batches)) {
-            return new Result(log.append(batches, flush), false);
+            return log.appendAsync(batches, flush, AppendPrecondition.NONE).thenApply(r -> new Result(r, false));
         }
         ProducerStateTable table = tableFor(log);
         try {
-            AppendResult result = log.append(batches, flush, nextOffset -> {
+            return log.appendAsync(batches, flush, nextOffset -> {
                 ProducerStateTable.Check check = table.check(batches);
                 if (check.duplicate()) {
                     throw new DuplicateBatchException(check.originalBaseOffsets());
                 }
-            });
-            return new Result(result, false);
+            }).thenApply(r -> new Result(r, false));
         } catch (DuplicateBatchException e) {
-            return new Result(duplicateResult(batches, e.originalBaseOffsets), true);
+            return CompletableFuture.completedFuture(new Result(duplicateResult(batches, e.originalBaseOffsets), true));
         }
     }
 

@@ -53,8 +53,8 @@ class IdempotentBatchAppenderTest {
     @Test
     void aRetriedBatchIsAnsweredWithItsOriginalOffsetAndNotAppended() throws IOException {
         log.append(batch(-1, 0, "plain"), FlushMode.NONE);
-        IdempotentBatchAppender.Result first = appender.append(log, batch(42, 0, "a", "b"), FlushMode.NONE);
-        IdempotentBatchAppender.Result retry = appender.append(log, batch(42, 0, "a", "b"), FlushMode.SYNC);
+        IdempotentBatchAppender.Result first = appender.append(log, batch(42, 0, "a", "b"), FlushMode.NONE).join();
+        IdempotentBatchAppender.Result retry = appender.append(log, batch(42, 0, "a", "b"), FlushMode.SYNC).join();
 
         assertThat(first.duplicate()).isFalse();
         assertThat(first.batchBaseOffsets()).containsExactly(1L);
@@ -65,20 +65,20 @@ class IdempotentBatchAppenderTest {
         assertThat(retry.appended().recordCount()).isEqualTo(2);
         assertThat(log.logEndOffset()).isEqualTo(3);
 
-        assertThat(appender.append(log, batch(42, 2, "c"), FlushMode.NONE).batchBaseOffsets()).containsExactly(3L);
-        assertThatThrownBy(() -> appender.append(log, batch(42, 5, "d"), FlushMode.NONE))
+        assertThat(appender.append(log, batch(42, 2, "c"), FlushMode.NONE).join().batchBaseOffsets()).containsExactly(3L);
+        assertThatThrownBy(() -> appender.append(log, batch(42, 5, "d"), FlushMode.NONE).join())
                 .isInstanceOf(OutOfOrderSequenceException.class).hasMessageContaining("expected sequence 3, got 5");
         assertThat(log.logEndOffset()).isEqualTo(4);
     }
 
     @Test
     void concurrentCopiesOfOneBatchAreAppendedOnce() throws Exception {
-        appender.append(log, batch(7, 0, "x"), FlushMode.NONE);
+        appender.append(log, batch(7, 0, "x"), FlushMode.NONE).join();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<IdempotentBatchAppender.Result>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                Callable<IdempotentBatchAppender.Result> send = () -> appender.append(log, batch(7, 1, "y"), FlushMode.NONE);
+                Callable<IdempotentBatchAppender.Result> send = () -> appender.append(log, batch(7, 1, "y"), FlushMode.NONE).join();
                 results.add(pool.submit(send));
             }
             int fresh = 0;
@@ -96,32 +96,32 @@ class IdempotentBatchAppenderTest {
 
     @Test
     void stateIsRebuiltFromTheActiveSegmentAfterARestart() throws IOException {
-        appender.append(log, batch(42, 0, "a"), FlushMode.NONE);
-        appender.append(log, batch(42, 1, "b", "c"), FlushMode.NONE);
+        appender.append(log, batch(42, 0, "a"), FlushMode.NONE).join();
+        appender.append(log, batch(42, 1, "b", "c"), FlushMode.NONE).join();
         manager.close();
 
         manager = new LogManager(dataDir, LogManagerOptions.DEFAULT);
         log = manager.openOrCreate(TP, LogConfig.DEFAULT);
         appender = new IdempotentBatchAppender(1000);
 
-        IdempotentBatchAppender.Result retry = appender.append(log, batch(42, 1, "b", "c"), FlushMode.NONE);
+        IdempotentBatchAppender.Result retry = appender.append(log, batch(42, 1, "b", "c"), FlushMode.NONE).join();
         assertThat(retry.duplicate()).isTrue();
         assertThat(retry.batchBaseOffsets()).containsExactly(1L);
-        assertThatThrownBy(() -> appender.append(log, batch(42, 4, "e"), FlushMode.NONE))
+        assertThatThrownBy(() -> appender.append(log, batch(42, 4, "e"), FlushMode.NONE).join())
                 .isInstanceOf(OutOfOrderSequenceException.class);
-        assertThat(appender.append(log, batch(42, 3, "d"), FlushMode.NONE).batchBaseOffsets()).containsExactly(3L);
+        assertThat(appender.append(log, batch(42, 3, "d"), FlushMode.NONE).join().batchBaseOffsets()).containsExactly(3L);
     }
 
     @Test
     void appendsByOtherPathsAreSeenByTheObserver() throws IOException {
-        appender.append(log, batch(42, 0, "a"), FlushMode.NONE);
+        appender.append(log, batch(42, 0, "a"), FlushMode.NONE).join();
         log.append(batch(42, 1, "b"), FlushMode.NONE);
-        assertThat(appender.append(log, batch(42, 1, "b"), FlushMode.NONE).duplicate()).isTrue();
+        assertThat(appender.append(log, batch(42, 1, "b"), FlushMode.NONE).join().duplicate()).isTrue();
     }
 
     @Test
     void aDeletedTopicsStateIsForgotten() throws IOException {
-        appender.append(log, batch(42, 0, "a"), FlushMode.NONE);
+        appender.append(log, batch(42, 0, "a"), FlushMode.NONE).join();
         assertThat(appender.partitionsTracked()).isEqualTo(1);
         appender.forgetTopic("other");
         assertThat(appender.partitionsTracked()).isEqualTo(1);
