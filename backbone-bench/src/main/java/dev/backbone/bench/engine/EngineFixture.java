@@ -1,6 +1,7 @@
 package dev.backbone.bench.engine;
 
 import dev.backbone.client.batch.RecordBatchBuilder;
+import dev.backbone.server.log.FlushListener;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogConfig;
 import dev.backbone.server.log.LogManager;
@@ -39,6 +40,11 @@ final class EngineFixture implements AutoCloseable {
 
     PartitionLog log() {
         return log;
+    }
+
+    /** Hears every fsync of the log (see {@link FlushListener}). */
+    void addFlushListener(FlushListener listener) {
+        manager.addFlushListener(listener);
     }
 
     /** A batch of {@code count} records of {@code valueBytes} random bytes, built once and appended many times. */

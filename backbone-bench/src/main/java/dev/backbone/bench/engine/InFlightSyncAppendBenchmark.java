@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -24,7 +26,9 @@ import org.openjdk.jmh.annotations.Threads;
  * appends in flight, each appender appending one 1 KiB record and appending its next only once the previous one is
  * acknowledged ({@code PartitionLog.appendAsync}). No thread parks per appender, so a shared fsync costs one
  * wake-up instead of one per appender. The score is appends per second; at {@code appenders = 1} it is the plain
- * one-at-a-time sync rate.
+ * one-at-a-time sync rate. Two secondary figures explain it: {@code fsyncs} (fsyncs per second) and
+ * {@code fsyncMicros} (microseconds spent in fsync per second of run), so appends per fsync is the score over
+ * {@code fsyncs}, and the mean fsync is {@code fsyncMicros} over {@code fsyncs}.
  *
  * <p>Run: {@code java -jar backbone-bench/target/backbone-bench.jar InFlightSyncAppendBenchmark -f 1 -wi 2 -i 3
  * -w 2s -r 3s}
@@ -44,10 +48,40 @@ public class InFlightSyncAppendBenchmark {
     private ByteBuffer batch;
     private Semaphore idleAppenders;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final LongAdder fsyncCount = new LongAdder();
+    private final LongAdder fsyncNanos = new LongAdder();
+
+    /** Fsyncs of the current iteration, reported by JMH as rates beside the score. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Fsyncs {
+
+        public long fsyncs;
+        public long fsyncMicros;
+        private long countAtStart;
+        private long nanosAtStart;
+
+        @Setup(Level.Iteration)
+        public void start(InFlightSyncAppendBenchmark benchmark) {
+            countAtStart = benchmark.fsyncCount.sum();
+            nanosAtStart = benchmark.fsyncNanos.sum();
+            fsyncs = 0;
+            fsyncMicros = 0;
+        }
+
+        void update(InFlightSyncAppendBenchmark benchmark) {
+            fsyncs = benchmark.fsyncCount.sum() - countAtStart;
+            fsyncMicros = (benchmark.fsyncNanos.sum() - nanosAtStart) / 1_000;
+        }
+    }
 
     @Setup(Level.Trial)
     public void open() throws IOException {
         fixture = EngineFixture.open("in-flight-sync-bench", FlushMode.SYNC);
+        fixture.addFlushListener((topicPartition, durationNanos, offsetsCovered) -> {
+            fsyncCount.increment();
+            fsyncNanos.add(durationNanos);
+        });
         batch = EngineFixture.batch(1, RECORD_BYTES, 1);
         idleAppenders = new Semaphore(appenders);
     }
@@ -61,8 +95,9 @@ public class InFlightSyncAppendBenchmark {
 
     /** Waits for an idle appender, then starts its next append; the batch is in the file when appendAsync returns, so it is reused. */
     @Benchmark
-    public void append() throws Exception {
+    public void append(Fsyncs fsyncs) throws Exception {
         idleAppenders.acquire();
+        fsyncs.update(this);
         Throwable failed = failure.get();
         if (failed != null) {
             throw new IllegalStateException("an append failed", failed);

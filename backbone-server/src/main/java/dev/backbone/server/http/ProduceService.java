@@ -110,20 +110,11 @@ public final class ProduceService {
 
     /**
      * Appends client-made record batches to one partition as they are (the engine validates them and rewrites
-     * only base offsets and leader epochs), creating the topic if allowed.
+     * only base offsets and leader epochs), creating the topic if allowed. A retried batch of an idempotent
+     * producer (a producer id with an epoch and sequence the partition has seen among the producer's last five
+     * batches) is answered with the original offsets and not appended again.
      *
      * @param batches one or more v2 batches back to back, from position to limit; a direct buffer avoids a copy
-     */
-    public Mono<AppendResult> appendBatches(String topic, int partition, ByteBuffer batches,
-                                            FlushMode flushOverride) {
-        return appendBatchesIdempotent(topic, partition, batches, flushOverride)
-                .map(IdempotentBatchAppender.Result::appended);
-    }
-
-    /**
-     * As {@link #appendBatches}, telling apart a retried batch of an idempotent producer (a producer id with an
-     * epoch and sequence the partition has seen among the producer's last five batches), which is answered with the
-     * original offsets and not appended again.
      */
     public Mono<IdempotentBatchAppender.Result> appendBatchesIdempotent(String topic, int partition,
                                                                         ByteBuffer batches, FlushMode flushOverride) {

@@ -19,7 +19,9 @@ public interface AppendObserver {
      * @param topicPartition     the partition appended to
      * @param segmentBaseOffset  the base offset of the segment holding the bytes
      * @param filePosition       the byte position in that segment's {@code .log} file where the bytes start
-     * @param storedBatches      a read-only view of exactly the bytes written, one or more whole batches
+     * @param storedBatches      a read-only view of exactly the bytes written, one or more whole batches; valid
+     *                           only during the call (the caller may reuse the buffer as soon as the append
+     *                           returns): copy what must be kept
      */
     void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition, ByteBuffer storedBatches);
 

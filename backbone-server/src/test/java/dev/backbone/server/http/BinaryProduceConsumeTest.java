@@ -10,8 +10,16 @@ import dev.backbone.client.batch.RecordBatchDecoder;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -151,6 +159,72 @@ class BinaryProduceConsumeTest extends BrokerIntegrationTest {
         createTopic("bin-one", 1);
         problem(postBatches("bin-one", 1, concat(batch(1, "a"))).expectStatus().isNotFound().expectBody()
                 .returnResult().getResponseBody(), "unknown-partition", 404);
+    }
+
+    /**
+     * Concurrent requests of many sizes, half of them waiting for their fsync without a thread, each store exactly
+     * their own bytes, never a neighbour's, and are all acknowledged.
+     */
+    @Test
+    void concurrentProducesOfManySizesEachStoreTheirOwnBytes() throws Exception {
+        long seed = System.nanoTime();
+        createTopic("bin-pool", 1);
+        int requests = 48;
+        Random sizes = new Random(seed);
+        int[] valueBytes = new int[requests];
+        for (int r = 0; r < requests; r++) {
+            valueBytes[r] = 1 + sizes.nextInt(sizes.nextBoolean() ? 2_000 : 200_000);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int r = 0; r < requests; r++) {
+                int request = r;
+                sent.add(pool.submit(() -> {
+                    byte[] body = concat(randomBatch(seed, request, valueBytes[request]));
+                    client().post().uri("/v1/topics/bin-pool/partitions/0/records?flush="
+                                    + (request % 2 == 0 ? "sync" : "none"))
+                            .contentType(BackboneMediaTypes.BATCH).bodyValue(body).exchange()
+                            .expectStatus().isOk();
+                }));
+            }
+            for (Future<?> future : sent) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<String, byte[]> stored = new HashMap<>();
+        long offset = 0;
+        while (offset < requests * 3L) {
+            byte[] served = client().get().uri("/v1/topics/bin-pool/partitions/0/records?offset=" + offset
+                            + "&maxBytes=1048576").accept(BackboneMediaTypes.BATCH).exchange().expectStatus().isOk()
+                    .expectBody().returnResult().getResponseBody();
+            for (Record record : RecordBatchDecoder.decodeAll(ByteBuffer.wrap(served))) {
+                stored.put(new String(record.key(), StandardCharsets.UTF_8), record.value());
+                offset = record.offset() + 1;
+            }
+        }
+        assertThat(stored).as("seed %d", seed).hasSize(requests * 3);
+        for (int r = 0; r < requests; r++) {
+            List<Record> expected = RecordBatchDecoder.decodeAll(randomBatch(seed, r, valueBytes[r]));
+            for (Record record : expected) {
+                String key = new String(record.key(), StandardCharsets.UTF_8);
+                assertThat(stored.get(key)).as("%s, seed %d", key, seed).isEqualTo(record.value());
+            }
+        }
+    }
+
+    /** Three records keyed {@code <request>-<i>} with values drawn from a generator seeded by the request. */
+    private static ByteBuffer randomBatch(long seed, int request, int valueBytes) {
+        Random random = new Random(seed * 31 + request);
+        RecordBatchBuilder builder = new RecordBatchBuilder();
+        for (int i = 0; i < 3; i++) {
+            byte[] value = new byte[valueBytes];
+            random.nextBytes(value);
+            builder.add(1_700_000_000_000L, (request + "-" + i).getBytes(StandardCharsets.UTF_8), value, List.of());
+        }
+        return builder.build();
     }
 
     private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec postBatches(String topic,
