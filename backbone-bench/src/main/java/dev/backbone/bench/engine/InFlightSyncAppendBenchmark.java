@@ -51,27 +51,24 @@ public class InFlightSyncAppendBenchmark {
     private final LongAdder fsyncCount = new LongAdder();
     private final LongAdder fsyncNanos = new LongAdder();
 
-    /** Fsyncs of the current iteration, reported by JMH as rates beside the score. */
+    /** Fsyncs since the iteration began, which JMH reports as rates beside the score (it zeroes them each iteration). */
     @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Fsyncs {
 
         public long fsyncs;
         public long fsyncMicros;
-        private long countAtStart;
-        private long nanosAtStart;
+        private long countSeen;
+        private long nanosSeen;
 
-        @Setup(Level.Iteration)
-        public void start(InFlightSyncAppendBenchmark benchmark) {
-            countAtStart = benchmark.fsyncCount.sum();
-            nanosAtStart = benchmark.fsyncNanos.sum();
-            fsyncs = 0;
-            fsyncMicros = 0;
-        }
-
+        /** Adds the fsyncs made since the last call. */
         void update(InFlightSyncAppendBenchmark benchmark) {
-            fsyncs = benchmark.fsyncCount.sum() - countAtStart;
-            fsyncMicros = (benchmark.fsyncNanos.sum() - nanosAtStart) / 1_000;
+            long count = benchmark.fsyncCount.sum();
+            long nanos = benchmark.fsyncNanos.sum();
+            fsyncs += count - countSeen;
+            fsyncMicros += (nanos - nanosSeen) / 1_000;
+            countSeen = count;
+            nanosSeen = nanos - (nanos - nanosSeen) % 1_000;
         }
     }
 
