@@ -10,7 +10,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
@@ -46,7 +45,7 @@ final class LogRecords {
                 return;
             }
             ByteBuffer bytes = ByteBuffer.allocate(slice.sizeBytes());
-            try (FileChannel channel = FileChannel.open(slice.segmentFile(), StandardOpenOption.READ)) {
+            try (FileChannel channel = slice.openChannel()) {
                 while (bytes.hasRemaining()) {
                     if (channel.read(bytes, slice.position() + bytes.position()) < 0) {
                         throw new EOFException(slice.segmentFile() + " ended before position "

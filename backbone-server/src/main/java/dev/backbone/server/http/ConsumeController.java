@@ -153,7 +153,7 @@ public class ConsumeController {
             return response.setComplete();
         }
         // Reactor Netty sends the region with sendfile; the bytes never enter the JVM heap.
-        return ((ZeroCopyHttpOutputMessage) response).writeWith(slice.segmentFile(), slice.position(),
+        return ((ZeroCopyHttpOutputMessage) response).writeWith(slice.currentFile(), slice.position(),
                 slice.sizeBytes());
     }
 

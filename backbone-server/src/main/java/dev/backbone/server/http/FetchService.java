@@ -12,7 +12,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -76,7 +75,7 @@ public final class FetchService {
             return List.of();
         }
         ByteBuffer bytes = ByteBuffer.allocate(slice.sizeBytes());
-        try (FileChannel channel = FileChannel.open(slice.segmentFile(), StandardOpenOption.READ)) {
+        try (FileChannel channel = slice.openChannel()) {
             long position = slice.position();
             while (bytes.hasRemaining()) {
                 int read = channel.read(bytes, position);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,7 +24,7 @@ final class SegmentReader implements Closeable {
     ByteBuffer read(LogSlice slice) throws IOException {
         FileChannel channel = channels.get(slice.segmentFile());
         if (channel == null) {
-            channel = FileChannel.open(slice.segmentFile(), StandardOpenOption.READ);
+            channel = slice.openChannel();
             channels.put(slice.segmentFile(), channel);
         }
         ByteBuffer buf = ByteBuffer.allocate(slice.sizeBytes());

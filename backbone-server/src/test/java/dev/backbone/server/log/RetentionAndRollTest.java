@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RetentionAndRollTest {
 
@@ -185,6 +188,42 @@ class RetentionAndRollTest {
             }
             assertThat(failure.get()).isNull();
             assertThat(log.segmentBaseOffsets().size()).isGreaterThan(20);
+        }
+    }
+
+    /** A reader handed a slice just before retention removed its segment still gets the bytes it was promised. */
+    @Test
+    void aSliceOfASegmentRetentionRemovedStaysReadableUntilTheDeleteDelayEnds() throws Exception {
+        LogManagerOptions options = LogManagerOptions.DEFAULT.withRetentionCheckInterval(Duration.ofHours(1))
+                .withFileDeleteDelay(Duration.ofMillis(300));
+        LogConfig config = LogConfig.DEFAULT.withSegmentBytes(1024).withRetentionBytes(2048);
+        try (LogManager manager = new LogManager(dataDir, options)) {
+            PartitionLog log = manager.openOrCreate(new TopicPartition("renamed", 0), config);
+            for (int i = 0; i < 40; i++) {
+                log.append(TestBatches.batch(START + i, "value-" + i + "-" + "r".repeat(60)), FlushMode.NONE);
+            }
+            LogSlice oldest = log.read(0, 4096);
+            ByteBuffer promised = TestBatches.bytes(oldest);
+
+            manager.applyRetention();
+            assertThat(log.logStartOffset()).as("the oldest segment is gone").isGreaterThan(oldest.nextOffset() - 1);
+            assertThat(oldest.segmentFile()).doesNotExist();
+            assertThat(oldest.currentFile()).isNotEqualTo(oldest.segmentFile()).exists();
+            ByteBuffer served = ByteBuffer.allocate(oldest.sizeBytes());
+            try (FileChannel channel = oldest.openChannel()) {
+                while (served.hasRemaining()) {
+                    assertThat(channel.read(served, oldest.position() + served.position())).isPositive();
+                }
+            }
+            assertThat(served.flip()).isEqualTo(promised);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Files.exists(oldest.currentFile()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThatThrownBy(oldest::openChannel).isInstanceOf(NoSuchFileException.class)
+                    .hasMessageContaining(oldest.segmentFile().getFileName().toString());
+            assertThat(oldest.currentFile()).isEqualTo(oldest.segmentFile());
         }
     }
 

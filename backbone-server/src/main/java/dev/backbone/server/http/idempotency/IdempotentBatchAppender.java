@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -158,7 +157,7 @@ public final class IdempotentBatchAppender {
             if (slice.isEmpty()) {
                 return;
             }
-            try (FileChannel channel = FileChannel.open(slice.segmentFile(), StandardOpenOption.READ)) {
+            try (FileChannel channel = slice.openChannel()) {
                 long position = slice.position();
                 long end = slice.position() + slice.sizeBytes();
                 while (position + HEADER_SIZE <= end) {
