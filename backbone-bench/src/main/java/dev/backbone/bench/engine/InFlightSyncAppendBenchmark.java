@@ -66,9 +66,9 @@ public class InFlightSyncAppendBenchmark {
             long count = benchmark.fsyncCount.sum();
             long nanos = benchmark.fsyncNanos.sum();
             fsyncs += count - countSeen;
-            fsyncMicros += (nanos - nanosSeen) / 1_000;
+            fsyncMicros += nanos / 1_000 - nanosSeen / 1_000;
             countSeen = count;
-            nanosSeen = nanos - (nanos - nanosSeen) % 1_000;
+            nanosSeen = nanos;
         }
     }
 

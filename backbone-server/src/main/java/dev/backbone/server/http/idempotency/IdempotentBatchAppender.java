@@ -78,20 +78,23 @@ public final class IdempotentBatchAppender {
      */
     public CompletableFuture<Result> append(PartitionLog log, ByteBuffer batches, FlushMode flush)
             throws IOException {
-        if (!ProducerStateTable.hasProducerId(batches)) {
-            return log.appendAsync(batches, flush, AppendPrecondition.NONE).thenApply(r -> new Result(r, false));
-        }
-        ProducerStateTable table = tableFor(log);
+        AppendPrecondition precondition = ProducerStateTable.hasProducerId(batches)
+                ? refuseDuplicates(tableFor(log), batches) : AppendPrecondition.NONE;
         try {
-            return log.appendAsync(batches, flush, nextOffset -> {
-                ProducerStateTable.Check check = table.check(batches);
-                if (check.duplicate()) {
-                    throw new DuplicateBatchException(check.originalBaseOffsets());
-                }
-            }).thenApply(r -> new Result(r, false));
+            return log.appendAsync(batches, flush, precondition).thenApply(r -> new Result(r, false));
         } catch (DuplicateBatchException e) {
             return CompletableFuture.completedFuture(new Result(duplicateResult(batches, e.originalBaseOffsets), true));
         }
+    }
+
+    /** Checks {@code batches} against the producer's recent batches under the append lock; a repeat aborts. */
+    private static AppendPrecondition refuseDuplicates(ProducerStateTable table, ByteBuffer batches) {
+        return nextOffset -> {
+            ProducerStateTable.Check check = table.check(batches);
+            if (check.duplicate()) {
+                throw new DuplicateBatchException(check.originalBaseOffsets());
+            }
+        };
     }
 
     private static AppendResult duplicateResult(ByteBuffer batches, long[] baseOffsets) {
