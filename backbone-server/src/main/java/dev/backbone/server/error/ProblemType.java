@@ -76,6 +76,11 @@ public enum ProblemType {
     VERSION_CONFLICT("version-conflict", "Version conflict", 409),
     /** An {@code If-Match} or {@code If-None-Match} condition on a key stream does not hold; nothing was written. */
     PRECONDITION_FAILED("precondition-failed", "Precondition failed", 412),
+    /**
+     * The records were written, but the fsync that was to make them durable failed: they may or may not survive
+     * a restart. The partition refuses writes until the broker restarts.
+     */
+    DURABILITY_UNKNOWN("durability-unknown", "Durability unknown", 500),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

@@ -70,8 +70,8 @@ final class SyncWaiters {
         }
     }
 
-    private static IOException fsyncFailed(TopicPartition topicPartition, IOException cause) {
-        return new IOException("fsync of " + topicPartition + " failed: " + cause.getMessage(), cause);
+    private static FsyncFailedException fsyncFailed(TopicPartition topicPartition, IOException cause) {
+        return new FsyncFailedException(topicPartition, cause);
     }
 
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();

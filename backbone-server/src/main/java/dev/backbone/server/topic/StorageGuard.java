@@ -1,6 +1,7 @@
 package dev.backbone.server.topic;
 
 import dev.backbone.server.error.BackboneException;
+import dev.backbone.server.log.FsyncFailedException;
 import dev.backbone.server.error.ProblemType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * Refuses writes while the data directory's file system has less free space than configured, so that a full
  * disk is met with a clear 507 before a write half-fails, and reads go on. Also turns an I/O failure of an append
- * into the same 507 answer: the engine has already put the log back as it was.
+ * into the same 507 answer (the engine has already put the log back as it was), or, for a failed fsync after the
+ * write, into a 500 that says the records' fate is unknown.
  *
  * <p>The free space is asked of the file system at most every {@code refreshNanos}, since a produce-heavy load would
  * otherwise make a {@code statfs} call per request.
@@ -78,9 +80,19 @@ public final class StorageGuard {
         }
     }
 
-    /** The answer to an append the file system refused; the log is unchanged. */
+    /**
+     * The answer to an append the file system refused: 507, the log is unchanged; or, when only the fsync after
+     * the write failed ({@link FsyncFailedException}), 500 {@link ProblemType#DURABILITY_UNKNOWN}, since the
+     * records are in the file and may or may not survive a restart.
+     */
     public BackboneException writeFailed(String what, IOException cause) {
         cached = false;
+        if (cause instanceof FsyncFailedException) {
+            return new BackboneException(ProblemType.DURABILITY_UNKNOWN, "the records were written to " + what
+                    + " but the fsync that makes them durable failed: " + cause.getMessage() + "; they may or may"
+                    + " not be there after a restart, and the partition refuses writes until the broker restarts",
+                    Map.of("reason", String.valueOf(cause.getMessage())), cause);
+        }
         return new BackboneException(ProblemType.INSUFFICIENT_STORAGE, "the disk refused the write to " + what
                 + ": " + cause.getMessage() + "; nothing was appended, reads go on",
                 Map.of("reason", String.valueOf(cause.getMessage())), cause);

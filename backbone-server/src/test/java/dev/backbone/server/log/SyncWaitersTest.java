@@ -81,7 +81,7 @@ class SyncWaitersTest {
                 waiter.await(TP);
                 throw new AssertionError("await returned after a failed fsync");
             } catch (IOException e) {
-                assertThat(e).hasMessageContaining("disk gone");
+                assertThat(e).isInstanceOf(FsyncFailedException.class).hasMessageContaining("disk gone");
             }
         }
     }
@@ -93,6 +93,6 @@ class SyncWaitersTest {
         CompletableFuture<Void> acknowledged = waiter.acknowledged(TP);
         waiters.failAll(new IOException("disk gone"));
         assertThatThrownBy(acknowledged::join).isInstanceOf(CompletionException.class)
-                .cause().isInstanceOf(IOException.class).hasMessageContaining("fsync of waiters-0 failed: disk gone");
+                .cause().isInstanceOf(FsyncFailedException.class).hasMessageContaining("fsync of waiters-0 failed: disk gone");
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.log.FsyncFailedException;
+import dev.backbone.server.log.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,5 +50,16 @@ class StorageGuardTest {
         BackboneException e = guard.writeFailed("orders-0", new IOException("No space left on device"));
         assertThat(e.type()).isEqualTo(ProblemType.INSUFFICIENT_STORAGE);
         assertThat(e.detail()).contains("orders-0").contains("No space left on device");
+    }
+
+    @Test
+    void aFailedFsyncAfterTheWriteBecomes500DurabilityUnknownNot507() {
+        StorageGuard guard = new StorageGuard(dir, 0, () -> 1);
+        BackboneException e = guard.writeFailed("orders-0",
+                new FsyncFailedException(new TopicPartition("orders", 0), new IOException("Input/output error")));
+        assertThat(e.type()).isEqualTo(ProblemType.DURABILITY_UNKNOWN);
+        assertThat(e.type().status()).isEqualTo(500);
+        assertThat(e.detail()).contains("orders-0").contains("Input/output error").contains("may or may not")
+                .doesNotContain("nothing was appended");
     }
 }

@@ -13,6 +13,7 @@ import dev.backbone.server.http.BlockingScheduler;
 import dev.backbone.server.http.HttpLimits;
 import dev.backbone.server.http.ProblemResponses;
 import dev.backbone.server.http.RequestParams;
+import dev.backbone.server.log.FsyncFailedException;
 import dev.backbone.server.log.TopicPartition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -149,12 +150,17 @@ public class GroupsController {
     @Operation(summary = "Commit offsets", description = "Stores the offsets atomically in the offsets topic."
             + " 409 when the generation is not current or the member does not own a partition.")
     @ProblemResponses({ProblemType.UNKNOWN_MEMBER, ProblemType.GENERATION_FENCED, ProblemType.PARTITION_NOT_OWNED,
-            ProblemType.INVALID_PARAMETER, ProblemType.MALFORMED_JSON, ProblemType.INSUFFICIENT_STORAGE})
+            ProblemType.INVALID_PARAMETER, ProblemType.MALFORMED_JSON, ProblemType.INSUFFICIENT_STORAGE,
+            ProblemType.DURABILITY_UNKNOWN})
     public Mono<Void> commit(@PathVariable("group") String group, @RequestBody CommitRequest request) {
         OffsetCommit commit = toCommit(group, request);
         return Mono.<Void>fromRunnable(() -> {
             try {
                 groups.commit(commit);
+            } catch (FsyncFailedException e) {
+                throw new BackboneException(ProblemType.DURABILITY_UNKNOWN, "the commit was written to the offsets"
+                        + " log but its fsync failed: " + e.getMessage() + "; it may or may not be there after a"
+                        + " restart", Map.of("group", group), e);
             } catch (java.io.IOException e) {
                 throw new BackboneException(ProblemType.INSUFFICIENT_STORAGE, "the offsets log refused the commit: "
                         + e.getMessage(), Map.of("group", group), e);

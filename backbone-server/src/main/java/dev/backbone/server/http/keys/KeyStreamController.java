@@ -81,7 +81,7 @@ public class KeyStreamController {
     @ProblemResponses({ProblemType.VERSION_CONFLICT, ProblemType.PRECONDITION_FAILED, ProblemType.MALFORMED_JSON,
             ProblemType.RECORD_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE, ProblemType.UNKNOWN_TOPIC,
             ProblemType.INVALID_PARAMETER, ProblemType.INVALID_TOPIC, ProblemType.INSUFFICIENT_STORAGE,
-            ProblemType.UNAVAILABLE})
+            ProblemType.DURABILITY_UNKNOWN, ProblemType.UNAVAILABLE})
     public Mono<ResponseEntity<AppendResponse>> append(
             @PathVariable("topic") String topic,
             @PathVariable("key") String key,

@@ -73,7 +73,7 @@ public class StreamingProduceController {
                     schema = @Schema(example = "{\"key\": \"order-7\", \"value\": {\"total\": 12.5}}\n"
                             + "{\"value\": \"plain\"}\n"))))
     @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.INVALID_TOPIC, ProblemType.INVALID_PARAMETER,
-            ProblemType.INSUFFICIENT_STORAGE, ProblemType.IDEMPOTENCY_KEY_REUSED,
+            ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN, ProblemType.IDEMPOTENCY_KEY_REUSED,
             ProblemType.IDEMPOTENT_ANSWER_NOT_KEPT})
     public Mono<Void> produce(@PathVariable("topic") String topic,
                               @RequestParam(name = "flush", required = false) String flush,
