@@ -22,6 +22,8 @@ public enum ProblemType {
     TOPIC_EXISTS("topic-exists", "Topic already exists", 409),
     /** The topic name breaks the naming rules or is reserved. */
     INVALID_TOPIC("invalid-topic", "Invalid topic name", 400),
+    /** The topic is one of the broker's own ({@code __} names): it can be read, not written or deleted. */
+    INTERNAL_TOPIC("internal-topic", "Internal topic", 403),
     /** A topic config key is unknown or its value is out of range. */
     INVALID_CONFIG("invalid-config", "Invalid topic config", 400),
     /** A query or path parameter is missing, not a number, or out of range. */

@@ -65,7 +65,7 @@ public class ProduceController {
     @ProblemResponses({ProblemType.MALFORMED_JSON, ProblemType.RECORD_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE,
             ProblemType.UNKNOWN_TOPIC, ProblemType.UNKNOWN_PARTITION, ProblemType.INVALID_PARAMETER,
             ProblemType.INVALID_TOPIC, ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN,
-            ProblemType.IDEMPOTENCY_KEY_REUSED})
+            ProblemType.INTERNAL_TOPIC, ProblemType.IDEMPOTENCY_KEY_REUSED})
     public Mono<ProduceResponse> produceJson(
             @PathVariable("topic") String topic,
             @Parameter(description = "none or sync: overrides the topic's flush mode for this request")
@@ -81,7 +81,7 @@ public class ProduceController {
     @ProblemResponses({ProblemType.MALFORMED_JSON, ProblemType.RECORD_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE,
             ProblemType.UNKNOWN_TOPIC, ProblemType.UNKNOWN_PARTITION, ProblemType.INVALID_PARAMETER,
             ProblemType.INVALID_TOPIC, ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN,
-            ProblemType.IDEMPOTENCY_KEY_REUSED})
+            ProblemType.INTERNAL_TOPIC, ProblemType.IDEMPOTENCY_KEY_REUSED})
     public Mono<ProduceResponse> produceJsonToPartition(
             @PathVariable("topic") String topic,
             @PathVariable("partition") int partition,
@@ -114,7 +114,8 @@ public class ProduceController {
     @ProblemResponses({ProblemType.MALFORMED_BATCH, ProblemType.CORRUPT_BATCH, ProblemType.UNSUPPORTED_BATCH,
             ProblemType.BATCH_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE, ProblemType.UNKNOWN_TOPIC,
             ProblemType.UNKNOWN_PARTITION, ProblemType.INVALID_PARAMETER, ProblemType.INVALID_TOPIC,
-            ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN, ProblemType.IDEMPOTENCY_KEY_REUSED,
+            ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN,
+            ProblemType.INTERNAL_TOPIC, ProblemType.IDEMPOTENCY_KEY_REUSED,
             ProblemType.OUT_OF_ORDER_SEQUENCE, ProblemType.PRODUCER_FENCED})
     public Mono<BatchProduceResponse> produceBatches(
             @PathVariable("topic") String topic,

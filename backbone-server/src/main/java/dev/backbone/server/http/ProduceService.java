@@ -11,6 +11,7 @@ import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogClosedException;
 import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.metrics.BackboneMetrics;
+import dev.backbone.server.topic.InternalTopicException;
 import dev.backbone.server.topic.StorageGuard;
 import dev.backbone.server.topic.Topic;
 import dev.backbone.server.topic.TopicRegistry;
@@ -93,7 +94,7 @@ public final class ProduceService {
             long started = System.nanoTime();
             checkRecords(records);
             storageGuard.checkWritable();
-            Topic t = registry.require(topic);
+            Topic t = InternalTopicException.checkNotInternal(registry.require(topic), "producing");
             PartitionLog log = t.partition(partition);
             long now = clock.millis();
             AtomicLong bytes = new AtomicLong();
@@ -139,7 +140,7 @@ public final class ProduceService {
     private Mono<Topic> topic(String name) {
         Topic existing = registry.find(name).orElse(null);
         if (existing != null) {
-            return Mono.just(existing);
+            return Mono.fromCallable(() -> InternalTopicException.checkNotInternal(existing, "producing"));
         }
         // Creating a topic does file I/O: never on the event loop.
         return Mono.fromCallable(() -> registry.getOrCreate(name)).subscribeOn(appendScheduler);

@@ -1,6 +1,7 @@
 package dev.backbone.server.http;
 
 import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.topic.InternalTopicException;
 import dev.backbone.server.topic.InvalidConfigException;
 import dev.backbone.server.topic.InvalidTopicException;
 import dev.backbone.server.topic.StorageGuard;
@@ -112,10 +113,16 @@ public class TopicsController {
 
     @DeleteMapping("/{topic}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete a topic and all its data")
-    @ProblemResponses(ProblemType.UNKNOWN_TOPIC)
+    @Operation(summary = "Delete a topic and all its data", description = "The broker's internal topics"
+            + " (names starting with __) cannot be deleted: 403.")
+    @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.INTERNAL_TOPIC})
     public Mono<Void> delete(@PathVariable("topic") String topic) {
-        return Mono.<Void>fromRunnable(() -> registry.delete(topic)).subscribeOn(blockingScheduler);
+        return Mono.<Void>fromRunnable(() -> {
+            if (TopicNames.isInternal(topic)) {
+                throw new InternalTopicException(topic, "deleting it");
+            }
+            registry.delete(topic);
+        }).subscribeOn(blockingScheduler);
     }
 
     private static Map<String, String> configStrings(Map<String, Object> config) {

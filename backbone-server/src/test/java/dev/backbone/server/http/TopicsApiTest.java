@@ -112,6 +112,40 @@ class TopicsApiTest extends BrokerIntegrationTest {
         assertThat(all.path("topics").findValuesAsString("name")).contains("__backbone_test_internal");
     }
 
+    @Test
+    void internalTopicsCanBeReadButNotWrittenOrDeleted(@org.springframework.beans.factory.annotation.Autowired
+                                                       dev.backbone.server.topic.TopicRegistry registry) {
+        String name = "__backbone_test_readonly";
+        registry.create(name, 1, java.util.Map.of());
+        java.nio.ByteBuffer batch = new dev.backbone.client.batch.RecordBatchBuilder()
+                .add(1L, null, new byte[] {1}).build();
+        byte[] batchBytes = new byte[batch.remaining()];
+        batch.get(batchBytes);
+        problem(client().post().uri("/v1/topics/" + name + "/records").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"records\": [{\"value\": 1}]}").exchange().expectStatus().isForbidden()
+                .expectBody().returnResult().getResponseBody(), "internal-topic", 403);
+        problem(client().post().uri("/v1/topics/" + name + "/partitions/0/records")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"records\": [{\"value\": 1}]}")
+                .exchange().expectStatus().isForbidden().expectBody().returnResult().getResponseBody(),
+                "internal-topic", 403);
+        problem(client().post().uri("/v1/topics/" + name + "/partitions/0/records")
+                .contentType(MediaType.parseMediaType("application/vnd.backbone.batch"))
+                .bodyValue(batchBytes)
+                .exchange().expectStatus().isForbidden().expectBody().returnResult().getResponseBody(),
+                "internal-topic", 403);
+        problem(client().post().uri("/v1/topics/" + name + "/records").contentType(MediaType.APPLICATION_NDJSON)
+                .bodyValue("{\"value\": 1}\n").exchange().expectStatus().isForbidden()
+                .expectBody().returnResult().getResponseBody(), "internal-topic", 403);
+        JsonNode refused = problem(client().delete().uri("/v1/topics/" + name).exchange().expectStatus()
+                .isForbidden().expectBody().returnResult().getResponseBody(), "internal-topic", 403);
+        assertThat(refused.path("topic").asString()).isEqualTo(name);
+        JsonNode described = json(client().get().uri("/v1/topics/" + name).exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody());
+        assertThat(described.path("partitions").get(0).path("endOffset").asLong()).isZero();
+        client().get().uri("/v1/topics/" + name + "/partitions/0/records?offset=0&maxWaitMs=0").exchange()
+                .expectStatus().isOk();
+    }
+
     private void create(String name, int partitions) {
         client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"name\": \"" + name + "\", \"partitions\": " + partitions + "}")

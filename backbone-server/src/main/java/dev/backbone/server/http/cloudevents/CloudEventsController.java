@@ -78,7 +78,8 @@ public class CloudEventsController {
                             + " \"type\": \"order.created\", \"data\": {\"total\": 12.5}}"))))
     @ProblemResponses({ProblemType.INVALID_CLOUDEVENT, ProblemType.RECORD_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE,
             ProblemType.UNKNOWN_TOPIC, ProblemType.INVALID_TOPIC, ProblemType.INVALID_PARAMETER,
-            ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN})
+            ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN,
+            ProblemType.INTERNAL_TOPIC})
     public Mono<ProduceResponse> produceStructured(@PathVariable("topic") String topic,
                                                    @RequestParam(name = "flush", required = false) String flush,
                                                    ServerHttpRequest request, ServerHttpResponse response) {
@@ -92,7 +93,8 @@ public class CloudEventsController {
                     + " are appended atomically; the answer lists each event's partition and offset in order.")
     @ProblemResponses({ProblemType.INVALID_CLOUDEVENT, ProblemType.RECORD_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE,
             ProblemType.UNKNOWN_TOPIC, ProblemType.INVALID_TOPIC, ProblemType.INVALID_PARAMETER,
-            ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN})
+            ProblemType.IDEMPOTENCY_KEY_REUSED, ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN,
+            ProblemType.INTERNAL_TOPIC})
     public Mono<ProduceResponse> produceBatch(@PathVariable("topic") String topic,
                                               @RequestParam(name = "flush", required = false) String flush,
                                               ServerHttpRequest request, ServerHttpResponse response) {

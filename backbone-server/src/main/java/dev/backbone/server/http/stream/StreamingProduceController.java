@@ -19,6 +19,7 @@ import dev.backbone.server.http.idempotency.IdempotencyCache;
 import dev.backbone.server.http.idempotency.IdempotencyKeys;
 import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.log.FlushMode;
+import dev.backbone.server.topic.InternalTopicException;
 import dev.backbone.server.topic.StorageGuard;
 import dev.backbone.server.topic.TopicRegistry;
 import io.swagger.v3.oas.annotations.Operation;
@@ -74,7 +75,7 @@ public class StreamingProduceController {
                             + "{\"value\": \"plain\"}\n"))))
     @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.INVALID_TOPIC, ProblemType.INVALID_PARAMETER,
             ProblemType.INSUFFICIENT_STORAGE, ProblemType.DURABILITY_UNKNOWN, ProblemType.IDEMPOTENCY_KEY_REUSED,
-            ProblemType.IDEMPOTENT_ANSWER_NOT_KEPT})
+            ProblemType.IDEMPOTENT_ANSWER_NOT_KEPT, ProblemType.INTERNAL_TOPIC})
     public Mono<Void> produce(@PathVariable("topic") String topic,
                               @RequestParam(name = "flush", required = false) String flush,
                               ServerHttpRequest request, ServerHttpResponse response) {
@@ -105,7 +106,8 @@ public class StreamingProduceController {
         storageGuard.checkWritable();
         DataBufferFactory buffers = response.bufferFactory();
         String instance = request.getPath().value();
-        return Mono.fromCallable(() -> registry.getOrCreate(topic))
+        return Mono.fromCallable(() -> InternalTopicException.checkNotInternal(registry.getOrCreate(topic),
+                        "producing"))
                 .subscribeOn(blockingScheduler)
                 .flatMap(resolved -> {
                     HttpHeaders headers = response.getHeaders();
