@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * One partition log in a scratch directory, opened through the log manager as the broker opens it.
+ * Partition logs (one unless asked for more) in a scratch directory, opened through the log manager as the
+ * broker opens them.
  * Not thread-safe to open or close; the log itself is as thread-safe as the engine makes it.
  */
 final class EngineFixture implements AutoCloseable {
@@ -23,23 +24,37 @@ final class EngineFixture implements AutoCloseable {
 
     private final BenchDirectory directory;
     private final LogManager manager;
-    private final PartitionLog log;
+    private final List<PartitionLog> logs;
 
-    private EngineFixture(BenchDirectory directory, LogManager manager, PartitionLog log) {
+    private EngineFixture(BenchDirectory directory, LogManager manager, List<PartitionLog> logs) {
         this.directory = directory;
         this.manager = manager;
-        this.log = log;
+        this.logs = logs;
     }
 
     static EngineFixture open(String prefix, FlushMode flushMode) throws IOException {
-        BenchDirectory directory = BenchDirectory.create(prefix);
-        LogManager manager = new LogManager(directory.path(), LogManagerOptions.DEFAULT);
-        PartitionLog log = manager.openOrCreate(PARTITION, LogConfig.DEFAULT.withFlushMode(flushMode));
-        return new EngineFixture(directory, manager, log);
+        return open(prefix, flushMode, 1);
     }
 
+    /** Partitions 0 to {@code partitions - 1} of topic {@code bench}. */
+    static EngineFixture open(String prefix, FlushMode flushMode, int partitions) throws IOException {
+        BenchDirectory directory = BenchDirectory.create(prefix);
+        LogManager manager = new LogManager(directory.path(), LogManagerOptions.DEFAULT);
+        PartitionLog[] logs = new PartitionLog[partitions];
+        for (int i = 0; i < partitions; i++) {
+            logs[i] = manager.openOrCreate(new TopicPartition(PARTITION.topic(), i),
+                    LogConfig.DEFAULT.withFlushMode(flushMode));
+        }
+        return new EngineFixture(directory, manager, List.of(logs));
+    }
+
+    /** Partition 0. */
     PartitionLog log() {
-        return log;
+        return logs.get(0);
+    }
+
+    PartitionLog log(int partition) {
+        return logs.get(partition);
     }
 
     /** Hears every fsync of the log (see {@link FlushListener}). */

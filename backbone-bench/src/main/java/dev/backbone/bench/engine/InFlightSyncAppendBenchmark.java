@@ -2,6 +2,7 @@ package dev.backbone.bench.engine;
 
 import dev.backbone.server.log.AppendPrecondition;
 import dev.backbone.server.log.FlushMode;
+import dev.backbone.server.log.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Semaphore;
@@ -28,7 +29,11 @@ import org.openjdk.jmh.annotations.Threads;
  * wake-up instead of one per appender. The score is appends per second; at {@code appenders = 1} it is the plain
  * one-at-a-time sync rate. Two secondary figures explain it: {@code fsyncs} (fsyncs per second) and
  * {@code fsyncMicros} (microseconds spent in fsync per second of run), so appends per fsync is the score over
- * {@code fsyncs}, and the mean fsync is {@code fsyncMicros} over {@code fsyncs}.
+ * {@code fsyncs}, and the mean fsync is {@code fsyncMicros} over {@code fsyncs} (fsyncs of several partitions
+ * may overlap, so it can exceed a million).
+ *
+ * <p>With {@code partitions} above 1 the appenders take turns over that many partitions, each with its own file
+ * and group commit, all fsynced by the log manager's one flusher thread.
  *
  * <p>Run: {@code java -jar backbone-bench/target/backbone-bench.jar InFlightSyncAppendBenchmark -f 1 -wi 2 -i 3
  * -w 2s -r 3s}
@@ -44,9 +49,13 @@ public class InFlightSyncAppendBenchmark {
     @Param({"1", "8", "64"})
     public int appenders;
 
+    @Param({"1"})
+    public int partitions;
+
     private EngineFixture fixture;
     private ByteBuffer batch;
     private Semaphore idleAppenders;
+    private int nextPartition;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final LongAdder fsyncCount = new LongAdder();
     private final LongAdder fsyncNanos = new LongAdder();
@@ -74,7 +83,7 @@ public class InFlightSyncAppendBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws IOException {
-        fixture = EngineFixture.open("in-flight-sync-bench", FlushMode.SYNC);
+        fixture = EngineFixture.open("in-flight-sync-bench", FlushMode.SYNC, partitions);
         fixture.addFlushListener((topicPartition, durationNanos, offsetsCovered) -> {
             fsyncCount.increment();
             fsyncNanos.add(durationNanos);
@@ -99,7 +108,9 @@ public class InFlightSyncAppendBenchmark {
         if (failed != null) {
             throw new IllegalStateException("an append failed", failed);
         }
-        fixture.log().appendAsync(batch.duplicate(), FlushMode.SYNC, AppendPrecondition.NONE)
+        PartitionLog log = fixture.log(nextPartition);
+        nextPartition = (nextPartition + 1) % partitions;
+        log.appendAsync(batch.duplicate(), FlushMode.SYNC, AppendPrecondition.NONE)
                 .whenComplete((result, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
