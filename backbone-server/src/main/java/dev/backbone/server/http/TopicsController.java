@@ -1,5 +1,6 @@
 package dev.backbone.server.http;
 
+import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.topic.InternalTopicException;
 import dev.backbone.server.topic.InvalidConfigException;
@@ -12,6 +13,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -38,8 +41,11 @@ import reactor.core.scheduler.Scheduler;
  */
 @RestController
 @RequestMapping(path = "/v1/topics", produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "Topics", description = "Create, list, describe and delete topics")
+@Tag(name = "Topics", description = "Create, list, describe, reconfigure and delete topics")
 public class TopicsController {
+
+    /** RFC 7396: the media type of a JSON merge patch, which is what a config change is. */
+    static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
     /**
      * The body of a create request.
@@ -49,6 +55,15 @@ public class TopicsController {
      * @param config     topic config, values as JSON strings, numbers or booleans
      */
     public record CreateTopicRequest(String name, Integer partitions, Map<String, Object> config) {
+    }
+
+    /**
+     * The body of a config change.
+     *
+     * @param config the keys to change, values as JSON strings, numbers or booleans; null puts a key back to the
+     *               broker default
+     */
+    public record AlterConfigRequest(Map<String, Object> config) {
     }
 
     /** One entry of the topic list. */
@@ -91,6 +106,28 @@ public class TopicsController {
         }).subscribeOn(blockingScheduler);
     }
 
+    @PatchMapping(path = "/{topic}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH_JSON})
+    @Operation(summary = "Change a topic's config", description = "The body's \"config\" is a JSON merge patch of"
+            + " the topic's config: a key with a value sets it, a key with null goes back to the broker default, keys"
+            + " not named keep their value. Partitions take the new settings from their next append, roll and"
+            + " retention check. audit.chain cannot change after creation; internal topics cannot be changed.")
+    @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.INVALID_CONFIG, ProblemType.INTERNAL_TOPIC,
+            ProblemType.MALFORMED_JSON, ProblemType.INSUFFICIENT_STORAGE})
+    public Mono<TopicDescription> alterConfig(@PathVariable("topic") String topic,
+                                              @RequestBody AlterConfigRequest request) {
+        return Mono.fromCallable(() -> {
+            if (TopicNames.isInternal(topic)) {
+                throw new InternalTopicException(topic, "changing its config");
+            }
+            if (request.config() == null) {
+                throw new BackboneException(ProblemType.MALFORMED_JSON,
+                        "the body needs a \"config\" object, e.g. {\"config\": {\"retention.ms\": 86400000}}");
+            }
+            storageGuard.checkWritable();
+            return registry.alterConfig(topic, configChanges(request.config()));
+        }).subscribeOn(blockingScheduler);
+    }
+
     @GetMapping
     @Operation(summary = "List topics", description = "Internal topics (names starting with '__') only with"
             + " internal=true.")
@@ -123,6 +160,14 @@ public class TopicsController {
             }
             registry.delete(topic);
         }).subscribeOn(blockingScheduler);
+    }
+
+    /** Like {@link #configStrings}, but a null value stays null: it means "back to the default". */
+    private static Map<String, String> configChanges(Map<String, Object> config) {
+        Map<String, String> changes = new LinkedHashMap<>();
+        config.forEach((key, value) -> changes.put(key, value == null ? null
+                : configStrings(Collections.singletonMap(key, value)).get(key)));
+        return changes;
     }
 
     private static Map<String, String> configStrings(Map<String, Object> config) {

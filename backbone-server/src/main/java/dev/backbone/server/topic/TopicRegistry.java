@@ -104,6 +104,56 @@ public final class TopicRegistry {
     }
 
     /**
+     * Changes a topic's config as a JSON merge patch changes an object: each key of {@code changes} takes its value,
+     * or goes back to the broker default when the value is null; keys not named keep theirs. The metadata is written
+     * before the partitions take the new settings (from their next append, roll and retention check), so a crash
+     * in between leaves the change to the next start. {@code audit.chain} is fixed at creation: a chain that skipped
+     * some batches would prove nothing.
+     *
+     * @throws UnknownTopicException  when there is no such topic
+     * @throws InvalidConfigException when a key is unknown, a value bad, or {@code audit.chain} would change
+     * @throws UncheckedIOException   when the metadata cannot be written; nothing changed
+     */
+    public TopicDescription alterConfig(String name, Map<String, String> changes) {
+        changeLock.lock();
+        try {
+            Topic topic = require(name);
+            Map<String, String> merged = new TreeMap<>(topic.config().overrides());
+            changes.forEach((key, value) -> {
+                if (!TopicConfig.KEYS.contains(key)) {
+                    throw new InvalidConfigException(key, value, "unknown config key; known keys are "
+                            + new TreeSet<>(TopicConfig.KEYS));
+                }
+                if (value == null) {
+                    merged.remove(key);
+                } else {
+                    merged.put(key, value);
+                }
+            });
+            TopicConfig next = TopicConfig.parse(merged, options.defaultLogConfig());
+            if (next.auditChain() != topic.config().auditChain()) {
+                throw new InvalidConfigException(TopicConfig.AUDIT_CHAIN, Boolean.toString(next.auditChain()),
+                        "is fixed when the topic is created (it is " + topic.config().auditChain()
+                                + " for this one); create a new topic to change it");
+            }
+            try {
+                store.write(new TopicStore.StoredTopic(name, topic.partitionCount(), next.overrides()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the config of topic '" + name + "'", e);
+            }
+            for (PartitionLog partition : topic.partitions()) {
+                logManager.updateConfig(partition.topicPartition(), next.toLogConfig());
+            }
+            Topic altered = new Topic(name, next, topic.partitions());
+            topics.put(name, altered);
+            LOG.log(Level.INFO, "changed the config of topic ''{0}'' to {1}", name, next.overrides());
+            return describe(altered);
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    /**
      * Removes a topic: requests that arrive afterwards see it as unknown, then its logs are closed and deleted.
      *
      * @throws UnknownTopicException when there is no such topic

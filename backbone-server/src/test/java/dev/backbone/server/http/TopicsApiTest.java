@@ -146,6 +146,39 @@ class TopicsApiTest extends BrokerIntegrationTest {
                 .expectStatus().isOk();
     }
 
+    @Test
+    void patchChangesTheConfigAsAMergePatch() {
+        client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"name\": \"reconfigured\", \"partitions\": 2, \"config\": {\"retention.ms\": 60000,"
+                        + " \"segment.bytes\": 1048576}}")
+                .exchange().expectStatus().isCreated();
+        JsonNode altered = json(client().patch().uri("/v1/topics/reconfigured")
+                .contentType(MediaType.parseMediaType("application/merge-patch+json"))
+                .bodyValue("{\"config\": {\"retention.bytes\": 5000000, \"segment.bytes\": null, \"flush\": \"sync\"}}")
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        assertThat(altered.path("config").path("retention.ms").asString()).isEqualTo("60000");
+        assertThat(altered.path("config").path("retention.bytes").asString()).isEqualTo("5000000");
+        assertThat(altered.path("config").path("flush").asString()).isEqualTo("sync");
+        assertThat(altered.path("config").path("segment.bytes").asString()).isNotEqualTo("1048576");
+
+        problem(client().patch().uri("/v1/topics/reconfigured").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"config\": {\"flush\": \"none\", \"retention.ms\": \"soon\"}}").exchange()
+                .expectStatus().isBadRequest().expectBody().returnResult().getResponseBody(), "invalid-config", 400);
+        problem(client().patch().uri("/v1/topics/reconfigured").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"retention.ms\": 1}").exchange().expectStatus().isBadRequest().expectBody()
+                .returnResult().getResponseBody(), "malformed-json", 400);
+        problem(client().patch().uri("/v1/topics/no-such-topic").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"config\": {\"flush\": \"none\"}}").exchange().expectStatus().isNotFound()
+                .expectBody().returnResult().getResponseBody(), "unknown-topic", 404);
+        problem(client().patch().uri("/v1/topics/__backbone_offsets").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"config\": {\"retention.ms\": 1}}").exchange().expectStatus().isForbidden()
+                .expectBody().returnResult().getResponseBody(), "internal-topic", 403);
+        JsonNode described = json(client().get().uri("/v1/topics/reconfigured").exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody());
+        assertThat(described.path("config").path("flush").asString()).isEqualTo("sync");
+        assertThat(described.path("config").path("retention.ms").asString()).isEqualTo("60000");
+    }
+
     private void create(String name, int partitions) {
         client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"name\": \"" + name + "\", \"partitions\": " + partitions + "}")

@@ -63,6 +63,55 @@ class TopicRegistryTest {
     }
 
     @Test
+    void aConfigChangeMergesAppliesToThePartitionsAndSurvivesARestart() throws IOException {
+        registry.create("orders", 2, Map.of("retention.ms", "60000", "segment.bytes", "1048576"));
+        Map<String, String> changes = new java.util.HashMap<>();
+        changes.put("retention.bytes", "5000000");
+        changes.put("segment.bytes", null);
+        changes.put("flush", "sync");
+        TopicDescription altered = registry.alterConfig("orders", changes);
+
+        assertThat(altered.config()).containsEntry("retention.ms", "60000").containsEntry("retention.bytes", "5000000")
+                .containsEntry("flush", "sync")
+                .containsEntry("segment.bytes", Long.toString(LogConfig.DEFAULT.segmentBytes()));
+        for (int p = 0; p < 2; p++) {
+            LogConfig inForce = registry.partition("orders", p).config();
+            assertThat(inForce.retentionBytes()).isEqualTo(5_000_000);
+            assertThat(inForce.retentionMs()).isEqualTo(60_000);
+            assertThat(inForce.flushMode()).isEqualTo(FlushMode.SYNC);
+            assertThat(inForce.segmentBytes()).isEqualTo(LogConfig.DEFAULT.segmentBytes());
+        }
+        registry.partition("orders", 1).append(batch("after the change"), FlushMode.SYNC);
+
+        reopen(OPTIONS);
+        Topic orders = registry.require("orders");
+        assertThat(orders.config().overrides()).containsOnlyKeys("flush", "retention.bytes", "retention.ms");
+        assertThat(orders.partition(0).config().retentionBytes()).isEqualTo(5_000_000);
+        assertThat(orders.partition(1).logEndOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedConfigChangeChangesNothing() throws IOException {
+        registry.create("audited", 1, Map.of("audit.chain", "true", "retention.ms", "60000"));
+        assertThatThrownBy(() -> registry.alterConfig("audited", Map.of("audit.chain", "false")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("fixed when the topic is created");
+        assertThatThrownBy(() -> registry.alterConfig("audited", Map.of("retention.ms", "soon", "flush", "sync")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("retention.ms");
+        Map<String, String> unknownRemoval = new java.util.HashMap<>();
+        unknownRemoval.put("no.such.key", null);
+        assertThatThrownBy(() -> registry.alterConfig("audited", unknownRemoval))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("unknown config key");
+        assertThatThrownBy(() -> registry.alterConfig("missing", Map.of("flush", "sync")))
+                .isInstanceOf(UnknownTopicException.class);
+
+        reopen(OPTIONS);
+        Topic audited = registry.require("audited");
+        assertThat(audited.config().overrides()).containsOnly(Map.entry("audit.chain", "true"),
+                Map.entry("retention.ms", "60000"));
+        assertThat(audited.partition(0).config().flushMode()).isEqualTo(LogConfig.DEFAULT.flushMode());
+    }
+
+    @Test
     void refusedCreationsLeaveNothingBehind() {
         registry.create("taken", 1, Map.of());
         assertThatThrownBy(() -> registry.create("taken", 1, Map.of())).isInstanceOf(TopicExistsException.class);
