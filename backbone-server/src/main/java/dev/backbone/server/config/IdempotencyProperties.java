@@ -20,6 +20,12 @@ public class IdempotencyProperties {
     /** The most Idempotency-Keys remembered at once; when full, the oldest is forgotten first. */
     private int maxKeys = 100_000;
 
+    /**
+     * Whether answers of Idempotency-Key requests are also kept in the internal topic __backbone_idempotency, so
+     * that a retry after a restart still gets the first answer; false keeps them in memory only.
+     */
+    private boolean journal = true;
+
     /** The most idempotent producers remembered per partition; the least recently used is forgotten first. */
     private int maxProducersPerPartition = 10_000;
 
@@ -32,6 +38,14 @@ public class IdempotencyProperties {
 
     public void setMaxStreamAnswerBytes(DataSize maxStreamAnswerBytes) {
         this.maxStreamAnswerBytes = maxStreamAnswerBytes;
+    }
+
+    public boolean isJournal() {
+        return journal;
+    }
+
+    public void setJournal(boolean journal) {
+        this.journal = journal;
     }
 
     public Duration getWindow() {

@@ -1,6 +1,9 @@
 package dev.backbone.server.config;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -14,11 +17,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.backbone.server.error.ProblemMapper;
 import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.HttpLimits;
+import dev.backbone.server.http.ProduceController;
 import dev.backbone.server.http.ProduceService;
 import dev.backbone.server.http.cloudevents.CloudEventJson;
 import dev.backbone.server.http.cloudevents.CloudEventsConsumeHandler;
 import dev.backbone.server.http.cloudevents.CloudEventsController;
 import dev.backbone.server.http.idempotency.IdempotencyCache;
+import dev.backbone.server.http.idempotency.IdempotencyJournal;
 import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
 import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.http.stream.LiveStreamSettings;
@@ -27,6 +32,7 @@ import dev.backbone.server.http.stream.NdjsonProducer;
 import dev.backbone.server.http.stream.RecordFollower;
 import dev.backbone.server.http.stream.StreamsOpenApi;
 import dev.backbone.server.topic.Topic;
+import dev.backbone.server.topic.TopicExistsException;
 import dev.backbone.server.topic.TopicListener;
 import dev.backbone.server.topic.TopicRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({StreamingProperties.class, IdempotencyProperties.class})
 class StreamsConfiguration {
+
+    private static final System.Logger LOG = System.getLogger(StreamsConfiguration.class.getName());
 
     @Bean
     CloudEventJson cloudEventJson(ObjectProvider<JsonMapper> json) {
@@ -69,9 +77,42 @@ class StreamsConfiguration {
         return RouterFunctions.route(CloudEventsController.isBinaryMode(), controller::produceBinary);
     }
 
+    /**
+     * The Idempotency-Key cache; with the journal on (the default), also the internal topic that keeps its answers
+     * across restarts, created or brought to the current window, and the answers of the last window read back.
+     */
     @Bean
-    IdempotencyCache idempotencyCache(IdempotencyProperties properties) {
-        return new IdempotencyCache(properties.getWindow(), properties.getMaxKeys());
+    IdempotencyCache idempotencyCache(IdempotencyProperties properties, TopicRegistry registry,
+                                      ObjectProvider<JsonMapper> json, ObjectProvider<Clock> clock) throws IOException {
+        if (!properties.isJournal()) {
+            return new IdempotencyCache(properties.getWindow(), properties.getMaxKeys());
+        }
+        IdempotencyJournal journal = new IdempotencyJournal(
+                journalTopic(registry, properties.getWindow().toMillis()).partition(0),
+                json.getIfAvailable(() -> JsonMapper.builder().build()), clock.getIfAvailable(Clock::systemUTC),
+                Map.of("produce", ProduceController.ProduceResponse.class,
+                        "batches", IdempotentBatchAppender.Result.class));
+        IdempotencyCache cache = new IdempotencyCache(properties.getWindow(), properties.getMaxKeys(), journal);
+        int restored = journal.restoreInto(cache);
+        LOG.log(System.Logger.Level.INFO, "restored {0} idempotency key(s) from {1}", restored,
+                IdempotencyJournal.TOPIC);
+        return cache;
+    }
+
+    private static Topic journalTopic(TopicRegistry registry, long windowMs) {
+        Map<String, String> config = IdempotencyJournal.topicConfig(windowMs);
+        Topic topic = registry.find(IdempotencyJournal.TOPIC).orElse(null);
+        if (topic == null) {
+            try {
+                registry.create(IdempotencyJournal.TOPIC, 1, config);
+            } catch (TopicExistsException raced) {
+                // Created meanwhile: use it.
+            }
+        } else if (!topic.config().overrides().equals(config)) {
+            // The window changed since the topic was created: retention follows it.
+            registry.alterConfig(IdempotencyJournal.TOPIC, config);
+        }
+        return registry.require(IdempotencyJournal.TOPIC);
     }
 
     @Bean

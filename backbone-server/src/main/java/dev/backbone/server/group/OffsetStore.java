@@ -4,6 +4,7 @@ import dev.backbone.client.batch.Record;
 import dev.backbone.client.batch.RecordBatchBuilder;
 import dev.backbone.client.batch.RecordBatchDecoder;
 import dev.backbone.server.log.AppendObserver;
+import dev.backbone.server.log.LogRecords;
 import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.TopicPartition;
 

@@ -27,7 +27,9 @@ import reactor.core.publisher.Mono;
  * reason for a retry), the append still completes and its answer is kept for the retry.
  *
  * <p>Entries live for {@code window} after the first request arrived, and at most {@code maxKeys} are kept; when
- * full, the oldest entry is forgotten first. The cache is in memory only: a restart forgets every key.
+ * full, the oldest entry is forgotten first. A {@link Journal} given at construction hears of every completed
+ * whole-body answer before the client gets it, so that a restart can {@link #restore} them; without one, a
+ * restart forgets every key.
  *
  * <p>Thread safety: safe for concurrent use; the map is guarded by one lock held only for lookups and inserts,
  * never while an action runs.
@@ -56,6 +58,22 @@ public final class IdempotencyCache {
     }
 
     private record Key(String scope, String key) {
+    }
+
+    /** Keeps completed answers beyond this process (see {@link IdempotencyJournal}). */
+    public interface Journal {
+
+        /** Keeps nothing: the cache is in memory only. */
+        Journal NONE = (scope, key, digest, ageNanos, answer) -> {
+        };
+
+        /**
+         * A whole-body request under {@code key} completed with {@code answer}; called before its client gets the
+         * answer, on the thread that produced it. Must not throw for a failure to keep it (the answer stands).
+         *
+         * @param ageNanos how long ago the first request under the key arrived
+         */
+        void completed(String scope, String key, byte[] digest, long ageNanos, Object answer);
     }
 
     /** The digest of a whole-body request, or the stream digest of a stream, and the answer. */
@@ -113,19 +131,31 @@ public final class IdempotencyCache {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(IdempotencyCache.class.getName());
+
     private final long windowNanos;
     private final int maxKeys;
     private final LongSupplier nanoClock;
+    private final Journal journal;
     private final Object lock = new Object();
     /** Insertion order is creation order, so expired entries are always at the head. */
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>();
 
     public IdempotencyCache(Duration window, int maxKeys) {
-        this(window, maxKeys, System::nanoTime);
+        this(window, maxKeys, System::nanoTime, Journal.NONE);
+    }
+
+    public IdempotencyCache(Duration window, int maxKeys, Journal journal) {
+        this(window, maxKeys, System::nanoTime, journal);
     }
 
     /** @param nanoClock a monotonic clock in nanoseconds, as {@link System#nanoTime()} */
     public IdempotencyCache(Duration window, int maxKeys, LongSupplier nanoClock) {
+        this(window, maxKeys, nanoClock, Journal.NONE);
+    }
+
+    /** @param nanoClock a monotonic clock in nanoseconds, as {@link System#nanoTime()} */
+    public IdempotencyCache(Duration window, int maxKeys, LongSupplier nanoClock, Journal journal) {
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("window must be positive, was " + window);
         }
@@ -135,6 +165,31 @@ public final class IdempotencyCache {
         this.windowNanos = window.toNanos();
         this.maxKeys = maxKeys;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.journal = Objects.requireNonNull(journal, "journal");
+    }
+
+    /** The window after the first request during which its key is remembered. */
+    public Duration window() {
+        return Duration.ofNanos(windowNanos);
+    }
+
+    /**
+     * Remembers a completed whole-body answer kept by an earlier run of the broker, as if its first request had
+     * arrived {@code ageNanos} ago; one older than the window is ignored. Call in the order the answers were kept,
+     * before requests arrive.
+     */
+    public void restore(String scope, String key, byte[] digest, long ageNanos, Object answer) {
+        if (ageNanos >= windowNanos) {
+            return;
+        }
+        Key k = new Key(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(key, "key"));
+        synchronized (lock) {
+            Entry entry = new Entry(digest.clone(), nanoClock.getAsLong() - Math.max(0, ageNanos));
+            entry.answer.complete(new Completed(digest.clone(), null, answer));
+            entries.remove(k);
+            entries.put(k, entry);
+            evictOverflow();
+        }
     }
 
     /**
@@ -215,7 +270,16 @@ public final class IdempotencyCache {
 
     private <T> void run(Key k, Entry entry, byte[] digest, Supplier<Mono<T>> action) {
         Mono.defer(action).subscribe(
-                value -> entry.answer.complete(new Completed(digest.clone(), null, value)),
+                value -> {
+                    try {
+                        journal.completed(k.scope(), k.key(), digest, nanoClock.getAsLong() - entry.createdAtNanos,
+                                value);
+                    } catch (RuntimeException e) {
+                        // The produce is done: its answer stands, remembered in memory only.
+                        LOG.log(System.Logger.Level.WARNING, "could not journal idempotency key " + k.key(), e);
+                    }
+                    entry.answer.complete(new Completed(digest.clone(), null, value));
+                },
                 error -> {
                     forget(k, entry);
                     entry.answer.completeExceptionally(error);

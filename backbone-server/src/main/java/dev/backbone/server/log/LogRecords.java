@@ -1,11 +1,7 @@
-package dev.backbone.server.group;
+package dev.backbone.server.log;
 
 import dev.backbone.client.batch.Record;
 import dev.backbone.client.batch.RecordBatchDecoder;
-import dev.backbone.server.log.LogSlice;
-import dev.backbone.server.log.OffsetOutOfRangeException;
-import dev.backbone.server.log.PartitionLog;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +14,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread safety: stateless; the log may be appended to meanwhile (the read stops at the end seen first).
  */
-final class LogRecords {
+public final class LogRecords {
 
     private static final int CHUNK_BYTES = 1 << 20;
 
@@ -26,9 +22,17 @@ final class LogRecords {
     }
 
     /** Calls {@code sink} with every record from the log start to the end offset seen when called, in order. */
-    static void forEach(PartitionLog log, Consumer<Record> sink) throws IOException {
+    public static void forEach(PartitionLog log, Consumer<Record> sink) throws IOException {
+        forEach(log, log.logStartOffset(), sink);
+    }
+
+    /**
+     * Calls {@code sink} with every record from {@code fromOffset} (or the log start, if later) to the end offset
+     * seen when called, in order.
+     */
+    public static void forEach(PartitionLog log, long fromOffset, Consumer<Record> sink) throws IOException {
         long end = log.logEndOffset();
-        long offset = log.logStartOffset();
+        long offset = Math.max(fromOffset, log.logStartOffset());
         while (offset < end) {
             LogSlice slice;
             try {

@@ -1,0 +1,174 @@
+package dev.backbone.server.http.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.backbone.client.batch.RecordBatchBuilder;
+import dev.backbone.server.log.AppendPrecondition;
+import dev.backbone.server.log.FlushMode;
+import dev.backbone.server.log.LogConfig;
+import dev.backbone.server.log.LogManager;
+import dev.backbone.server.log.LogManagerOptions;
+import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.log.TopicPartition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The journal on a real log in a temporary directory: answers kept by one "run" of the broker are read back by the
+ * next, as the types they were, and only within the window.
+ */
+class IdempotencyJournalTest {
+
+    /** An answer type as the produce endpoints have: a record of a list of records. */
+    record Offsets(List<Offset> offsets) {
+    }
+
+    record Offset(int partition, long offset) {
+    }
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration WINDOW = Duration.ofMinutes(10);
+    private static final TopicPartition JOURNAL = new TopicPartition(IdempotencyJournal.TOPIC, 0);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    Path dataDir;
+
+    private final AtomicLong wallMs = new AtomicLong(1_764_650_000_000L);
+    private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
+    private final AtomicInteger runs = new AtomicInteger();
+    private LogManager manager;
+
+    @AfterEach
+    void close() throws IOException {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    @Test
+    void answersKeptByOneRunAreReplayedByTheNext() throws IOException {
+        IdempotencyCache first = openCache();
+        Offsets answer = new Offsets(List.of(new Offset(0, 41), new Offset(2, 7)));
+        assertThat(first.execute("orders", "k-1", digest("body-1"), () -> produce(answer)).block(TIMEOUT))
+                .isEqualTo(new IdempotencyCache.Outcome<>(answer, false));
+        first.execute("orders", "k-2", digest("body-2"), () -> produce("not a kept type")).block(TIMEOUT);
+        first.execute("payments", "k-1", digest("body-3"), () -> produce(new Offsets(List.of()))).block(TIMEOUT);
+        restart();
+
+        wallMs.addAndGet(60_000);
+        IdempotencyCache second = openCache();
+        assertThat(second.execute("orders", "k-1", digest("body-1"), () -> produce(new Offsets(List.of())))
+                .block(TIMEOUT)).isEqualTo(new IdempotencyCache.Outcome<>(answer, true));
+        assertThatThrownBy(() -> second.execute("orders", "k-1", digest("another body"),
+                () -> produce(answer)).block(TIMEOUT)).isInstanceOf(IdempotencyKeyReusedException.class);
+        assertThat(second.execute("payments", "k-1", digest("body-3"), () -> produce(answer)).block(TIMEOUT))
+                .isEqualTo(new IdempotencyCache.Outcome<>(new Offsets(List.of()), true));
+        // Not a kept type: remembered in memory only, so after the restart it runs again.
+        assertThat(second.execute("orders", "k-2", digest("body-2"), () -> produce("again")).block(TIMEOUT))
+                .isEqualTo(new IdempotencyCache.Outcome<>("again", false));
+        assertThat(runs).hasValue(4);
+    }
+
+    @Test
+    void aRestoredKeyExpiresWhenItsWindowEndsNotAWindowAfterTheRestart() throws IOException {
+        IdempotencyCache first = openCache();
+        first.execute("orders", "k", digest("body"), () -> produce(new Offsets(List.of(new Offset(0, 1)))))
+                .block(TIMEOUT);
+        restart();
+
+        wallMs.addAndGet(WINDOW.toMillis() - 1_000);
+        IdempotencyCache second = openCache();
+        assertThat(second.size()).isEqualTo(1);
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        wallMs.addAndGet(2_000);
+        assertThat(second.size()).isZero();
+        restart();
+
+        IdempotencyCache third = openCache();
+        assertThat(third.size()).as("older than the window when read back").isZero();
+        assertThat(third.execute("orders", "k", digest("body"), () -> produce(new Offsets(List.of()))).block(TIMEOUT)
+                .replayed()).isFalse();
+    }
+
+    @Test
+    void anUnreadableRecordCostsOneKeyNotTheStart() throws IOException {
+        IdempotencyCache first = openCache();
+        first.execute("orders", "good", digest("body"), () -> produce(new Offsets(List.of(new Offset(0, 3)))))
+                .block(TIMEOUT);
+        journalLog().append(new RecordBatchBuilder().add(wallMs.get(), null,
+                "{not json".getBytes(StandardCharsets.UTF_8)).build(), FlushMode.NONE, AppendPrecondition.NONE);
+        restart();
+
+        IdempotencyCache second = openCache();
+        assertThat(second.size()).isEqualTo(1);
+        assertThat(second.execute("orders", "good", digest("body"), () -> produce(new Offsets(List.of())))
+                .block(TIMEOUT).replayed()).isTrue();
+    }
+
+    private IdempotencyCache openCache() throws IOException {
+        if (manager == null) {
+            manager = new LogManager(dataDir, LogManagerOptions.DEFAULT);
+        }
+        PartitionLog log = journalLog();
+        IdempotencyJournal journal = new IdempotencyJournal(log, JSON, clock(), Map.of("offsets", Offsets.class));
+        IdempotencyCache cache = new IdempotencyCache(WINDOW, 100, nanos::get, journal);
+        journal.restoreInto(cache);
+        return cache;
+    }
+
+    private PartitionLog journalLog() throws IOException {
+        return manager.openOrCreate(JOURNAL, LogConfig.DEFAULT);
+    }
+
+    private void restart() throws IOException {
+        manager.close();
+        manager = null;
+    }
+
+    private Clock clock() {
+        return new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(wallMs.get());
+            }
+        };
+    }
+
+    private <T> Mono<T> produce(T answer) {
+        return Mono.fromCallable(() -> {
+            runs.incrementAndGet();
+            return answer;
+        });
+    }
+
+    private static byte[] digest(String body) {
+        return RequestDigest.of("POST /v1/topics/orders/records application/json",
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+}
