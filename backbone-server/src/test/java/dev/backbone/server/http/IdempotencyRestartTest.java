@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Idempotency-Keys across broker restarts: a retry sent to the next run of the broker gets the first answer and
- * appends nothing (JSON and binary produce), and the journal topic's retention follows the configured window.
+ * appends nothing (JSON, binary and streaming produce), and the journal topic's retention follows the configured
+ * window.
  */
 class IdempotencyRestartTest {
 
@@ -29,6 +30,7 @@ class IdempotencyRestartTest {
         byte[] batch = batch();
         String jsonAnswer;
         String batchAnswer;
+        String streamAnswer;
         try (BrokerProcess broker = BrokerProcess.start(dataDir, "backbone.idempotency.window=5m")) {
             broker.client().post().uri("/v1/topics").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"name\": \"retried\", \"partitions\": 3}").exchange().expectStatus().isCreated();
@@ -36,6 +38,9 @@ class IdempotencyRestartTest {
                     .expectBody(String.class).returnResult().getResponseBody();
             batchAnswer = produceBatch(broker, "key-batch", batch).expectHeader().doesNotExist("Idempotent-Replayed")
                     .expectBody(String.class).returnResult().getResponseBody();
+            streamAnswer = produceStream(broker, "key-stream").expectHeader().doesNotExist("Idempotent-Replayed")
+                    .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(streamAnswer.lines()).hasSize(3);
         }
         long[] endsBefore;
         try (BrokerProcess broker = BrokerProcess.start(dataDir, "backbone.idempotency.window=20m")) {
@@ -47,6 +52,10 @@ class IdempotencyRestartTest {
                     .expectHeader().valueEquals("Idempotent-Replayed", "true")
                     .expectBody(String.class).returnResult().getResponseBody();
             assertThat(JSON.readTree(batchRetry)).isEqualTo(JSON.readTree(batchAnswer));
+            String streamRetry = produceStream(broker, "key-stream")
+                    .expectHeader().valueEquals("Idempotent-Replayed", "true")
+                    .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(streamRetry).isEqualTo(streamAnswer);
             assertThat(endOffsets(broker)).containsExactly(endsBefore);
 
             // The same key for another body is still refused, and a new key appends.
@@ -58,7 +67,7 @@ class IdempotencyRestartTest {
             JsonNode journal = JSON.readTree(broker.client().get().uri("/v1/topics/__backbone_idempotency")
                     .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody());
             assertThat(journal.path("config").path("retention.ms").asString()).isEqualTo("1200000");
-            assertThat(journal.path("partitions").get(0).path("endOffset").asLong()).isEqualTo(3);
+            assertThat(journal.path("partitions").get(0).path("endOffset").asLong()).isEqualTo(4);
         }
     }
 
@@ -72,6 +81,14 @@ class IdempotencyRestartTest {
             BrokerProcess broker, String key, byte[] batch) {
         return broker.client().post().uri("/v1/topics/retried/partitions/1/records").header("Idempotency-Key", key)
                 .contentType(MediaType.parseMediaType("application/vnd.backbone.batch")).bodyValue(batch)
+                .exchange().expectStatus().isOk();
+    }
+
+    private static org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec produceStream(
+            BrokerProcess broker, String key) {
+        return broker.client().post().uri("/v1/topics/retried/records").header("Idempotency-Key", key)
+                .contentType(MediaType.APPLICATION_NDJSON)
+                .bodyValue("{\"key\": \"s\", \"value\": 1}\n{\"value\": 2}\n{\"value\": 3}\n")
                 .exchange().expectStatus().isOk();
     }
 

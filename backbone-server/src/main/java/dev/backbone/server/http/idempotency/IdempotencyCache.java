@@ -60,6 +60,17 @@ public final class IdempotencyCache {
     private record Key(String scope, String key) {
     }
 
+    /**
+     * The answer a stream's claim completes with when its answer was too large to keep: a retry is told so, and
+     * appends nothing.
+     */
+    public static final Object STREAM_ANSWER_NOT_KEPT = new Object() {
+        @Override
+        public String toString() {
+            return "answer not kept";
+        }
+    };
+
     /** Keeps completed answers beyond this process (see {@link IdempotencyJournal}). */
     public interface Journal {
 
@@ -74,6 +85,13 @@ public final class IdempotencyCache {
          * @param ageNanos how long ago the first request under the key arrived
          */
         void completed(String scope, String key, byte[] digest, long ageNanos, Object answer);
+
+        /**
+         * A stream under {@code key} completed with {@code answer} (its answer bytes, or
+         * {@link #STREAM_ANSWER_NOT_KEPT}); called as {@link #completed} is.
+         */
+        default void completedStream(String scope, String key, StreamDigest digest, long ageNanos, Object answer) {
+        }
     }
 
     /** The digest of a whole-body request, or the stream digest of a stream, and the answer. */
@@ -116,6 +134,12 @@ public final class IdempotencyCache {
 
         /** Owner only: the stream is done; retries compare against {@code digest} and get {@code answer}. */
         public void complete(StreamDigest digest, Object answer) {
+            try {
+                journal.completedStream(key.scope(), key.key(), digest, nanoClock.getAsLong() - entry.createdAtNanos,
+                        answer);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not journal idempotency key " + key.key(), e);
+            }
             entry.answer.complete(new Completed(null, digest, answer));
         }
 
@@ -179,13 +203,22 @@ public final class IdempotencyCache {
      * before requests arrive.
      */
     public void restore(String scope, String key, byte[] digest, long ageNanos, Object answer) {
+        restore(scope, key, digest.clone(), ageNanos, new Completed(digest.clone(), null, answer));
+    }
+
+    /** As {@link #restore}, for a stream's answer (its bytes, or {@link #STREAM_ANSWER_NOT_KEPT}). */
+    public void restoreStream(String scope, String key, StreamDigest digest, long ageNanos, Object answer) {
+        restore(scope, key, null, ageNanos, new Completed(null, Objects.requireNonNull(digest, "digest"), answer));
+    }
+
+    private void restore(String scope, String key, byte[] entryDigest, long ageNanos, Completed completed) {
         if (ageNanos >= windowNanos) {
             return;
         }
         Key k = new Key(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(key, "key"));
         synchronized (lock) {
-            Entry entry = new Entry(digest.clone(), nanoClock.getAsLong() - Math.max(0, ageNanos));
-            entry.answer.complete(new Completed(digest.clone(), null, answer));
+            Entry entry = new Entry(entryDigest, nanoClock.getAsLong() - Math.max(0, ageNanos));
+            entry.answer.complete(completed);
             entries.remove(k);
             entries.put(k, entry);
             evictOverflow();

@@ -32,18 +32,31 @@ import tools.jackson.databind.node.ObjectNode;
  *           "type": "produce", "answer": {...the answer as JSON...}}
  * </pre>
  * The topic's retention is the key window, so it holds a window's worth of answers. At start, {@link #restoreInto}
- * reads the records of the last window back into the cache. Only answers of the types registered at construction
- * are kept (the answer is rebuilt as that type); the rest stay in memory only.
+ * reads the records of the last window back into the cache. Whole-body answers are kept when their type was
+ * registered at construction (the answer is rebuilt as that type; the rest stay in memory only); a streaming
+ * produce's answer lines are kept as bytes ({@code "type": "stream"}, with the stream digest), up to
+ * {@link #MAX_STREAM_ANSWER_BYTES}.
  *
  * <p>What it does not cover: the record is written after the produce's own append, so a crash between the two
  * (microseconds) forgets that one key; and it is not fsynced, so a power loss forgets the keys of the last seconds
  * that the page cache held. Both are cases where the client's retry appends again, as it did before this journal.
+ *
+ * <p>The append is a page-cache write of a few hundred bytes (a stream's answer: up to a few MiB) under the
+ * journal partition's append lock, on the thread that completed the produce.
  *
  * <p>Thread safety: thread-safe; appends are serialized by the partition log.
  */
 public final class IdempotencyJournal implements IdempotencyCache.Journal {
 
     public static final String TOPIC = "__backbone_idempotency";
+
+    /**
+     * The largest stream answer kept in the journal; a larger one is kept as "not kept", so a retry after a restart
+     * is told that its first request was stored (409) rather than getting its answer, and still appends nothing.
+     */
+    static final int MAX_STREAM_ANSWER_BYTES = 4 << 20;
+
+    private static final String STREAM_TYPE = "stream";
 
     private static final System.Logger LOG = System.getLogger(IdempotencyJournal.class.getName());
 
@@ -66,18 +79,39 @@ public final class IdempotencyJournal implements IdempotencyCache.Journal {
         if (type == null) {
             return;
         }
-        long createdMs = clock.millis() - TimeUnit.NANOSECONDS.toMillis(ageNanos);
-        ObjectNode value = json.createObjectNode()
+        ObjectNode value = entry(scope, key, ageNanos, type).put("digest", Base64.getEncoder().encodeToString(digest));
+        value.set("answer", json.valueToTree(answer));
+        append(scope, key, value);
+    }
+
+    @Override
+    public void completedStream(String scope, String key, IdempotencyCache.StreamDigest digest, long ageNanos,
+                                Object answer) {
+        ObjectNode value = entry(scope, key, ageNanos, STREAM_TYPE)
+                .put("digest", Base64.getEncoder().encodeToString(digest.digest()))
+                .put("length", digest.length())
+                .put("wholeBody", digest.wholeBody());
+        if (answer instanceof byte[] bytes && bytes.length <= MAX_STREAM_ANSWER_BYTES) {
+            value.put("answer", Base64.getEncoder().encodeToString(bytes));
+        } else {
+            value.putNull("answer");
+        }
+        append(scope, key, value);
+    }
+
+    private ObjectNode entry(String scope, String key, long ageNanos, String type) {
+        return json.createObjectNode()
                 .put("scope", scope)
                 .put("key", key)
-                .put("createdMs", createdMs)
-                .put("digest", Base64.getEncoder().encodeToString(digest))
+                .put("createdMs", clock.millis() - TimeUnit.NANOSECONDS.toMillis(ageNanos))
                 .put("type", type);
-        value.set("answer", json.valueToTree(answer));
+    }
+
+    private void append(String scope, String key, ObjectNode value) {
         byte[] recordKey = (scope + "\n" + key).getBytes(StandardCharsets.UTF_8);
         try {
-            log.append(new RecordBatchBuilder().add(createdMs, recordKey, json.writeValueAsBytes(value)).build(),
-                    FlushMode.NONE, AppendPrecondition.NONE);
+            log.append(new RecordBatchBuilder().add(value.path("createdMs").asLong(), recordKey,
+                    json.writeValueAsBytes(value)).build(), FlushMode.NONE, AppendPrecondition.NONE);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not journal idempotency key " + key + " of " + scope
                     + "; a retry after a restart would append again", e);
@@ -108,14 +142,24 @@ public final class IdempotencyJournal implements IdempotencyCache.Journal {
     private boolean restore(IdempotencyCache cache, Record record, long nowMs) {
         try {
             JsonNode value = json.readTree(record.value());
-            Class<?> type = answerTypes.get(value.path("type").asString());
+            String scope = value.path("scope").asString();
+            String key = value.path("key").asString();
+            byte[] digest = Base64.getDecoder().decode(value.path("digest").asString());
+            long ageNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, nowMs - value.path("createdMs").asLong()));
+            String typeName = value.path("type").asString();
+            if (typeName.equals(STREAM_TYPE)) {
+                JsonNode answer = value.path("answer");
+                cache.restoreStream(scope, key, new IdempotencyCache.StreamDigest(value.path("length").asLong(),
+                                digest, value.path("wholeBody").asBoolean()), ageNanos,
+                        answer.isString() ? Base64.getDecoder().decode(answer.asString())
+                                : IdempotencyCache.STREAM_ANSWER_NOT_KEPT);
+                return true;
+            }
+            Class<?> type = answerTypes.get(typeName);
             if (type == null) {
                 return false;
             }
-            long ageMs = nowMs - value.path("createdMs").asLong();
-            cache.restore(value.path("scope").asString(), value.path("key").asString(),
-                    Base64.getDecoder().decode(value.path("digest").asString()),
-                    TimeUnit.MILLISECONDS.toNanos(Math.max(0, ageMs)), json.treeToValue(value.path("answer"), type));
+            cache.restore(scope, key, digest, ageNanos, json.treeToValue(value.path("answer"), type));
             return true;
         } catch (JacksonException | IllegalArgumentException e) {
             // One unreadable record costs one key, not the broker's start.
@@ -136,6 +180,7 @@ public final class IdempotencyJournal implements IdempotencyCache.Journal {
     /** The topic config the journal needs: its retention is the key window, in segments small enough to go. */
     public static Map<String, String> topicConfig(long windowMs) {
         return Map.of("flush", "none", "retention.ms", Long.toString(windowMs),
-                "segment.ms", Long.toString(Math.max(1, windowMs / 4)), "segment.bytes", Long.toString(64L << 20));
+                "segment.ms", Long.toString(Math.max(1, windowMs / 4)), "segment.bytes", Long.toString(64L << 20),
+                "max.message.bytes", Integer.toString(8 << 20));
     }
 }

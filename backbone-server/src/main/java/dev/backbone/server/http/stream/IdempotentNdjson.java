@@ -35,13 +35,6 @@ import reactor.core.publisher.Mono;
  */
 final class IdempotentNdjson {
 
-    private static final Object NOT_KEPT = new Object() {
-        @Override
-        public String toString() {
-            return "answer not kept";
-        }
-    };
-
     private final NdjsonProducer producer;
     private final int maxAnswerBytes;
 
@@ -126,7 +119,7 @@ final class IdempotentNdjson {
                 if (!same) {
                     throw new IdempotencyKeyReusedException(topic, key);
                 }
-                if (original.answer() == NOT_KEPT) {
+                if (original.answer() == IdempotencyCache.STREAM_ANSWER_NOT_KEPT) {
                     throw new BackboneException(ProblemType.IDEMPOTENT_ANSWER_NOT_KEPT, "the first request with"
                             + " Idempotency-Key '" + key + "' answered more than " + maxAnswerBytes
                             + " bytes, more than the broker keeps; it was stored, and is not appended again",
@@ -150,7 +143,7 @@ final class IdempotentNdjson {
         Object kept;
         synchronized (answer) {
             if (overflow[0]) {
-                kept = NOT_KEPT;
+                kept = IdempotencyCache.STREAM_ANSWER_NOT_KEPT;
             } else {
                 if (trailer != null) {
                     answer.writeBytes(trailer);

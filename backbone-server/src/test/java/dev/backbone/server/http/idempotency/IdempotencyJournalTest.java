@@ -107,6 +107,41 @@ class IdempotencyJournalTest {
     }
 
     @Test
+    void streamAnswersAreKeptAsTheirBytesAndTooLargeOnesAsNotKept() throws IOException {
+        IdempotencyCache first = openCache();
+        byte[] lines = "{\"partition\":0,\"offset\":0}\n{\"partition\":0,\"offset\":1}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        IdempotencyCache.StreamDigest small = new IdempotencyCache.StreamDigest(40, digest("lines"), true);
+        IdempotencyCache.StreamDigest large = new IdempotencyCache.StreamDigest(1 << 30, digest("many"), false);
+        first.claimStream("orders", "s-small").complete(small, lines);
+        first.claimStream("orders", "s-huge").complete(large,
+                new byte[IdempotencyJournal.MAX_STREAM_ANSWER_BYTES + 1]);
+        first.claimStream("orders", "s-not-kept").complete(large, IdempotencyCache.STREAM_ANSWER_NOT_KEPT);
+        restart();
+
+        IdempotencyCache second = openCache();
+        IdempotencyCache.StreamClaim retry = second.claimStream("orders", "s-small");
+        assertThat(retry.owner()).isFalse();
+        IdempotencyCache.Original original = retry.original().block(TIMEOUT);
+        assertThat(original.isStream()).isTrue();
+        assertThat(original.stream().length()).isEqualTo(40);
+        assertThat(original.stream().wholeBody()).isTrue();
+        assertThat(original.stream().digest()).isEqualTo(small.digest());
+        assertThat((byte[]) original.answer()).isEqualTo(lines);
+        for (String key : new String[] {"s-huge", "s-not-kept"}) {
+            IdempotencyCache.StreamClaim claim = second.claimStream("orders", key);
+            assertThat(claim.owner()).isFalse();
+            IdempotencyCache.Original kept = claim.original().block(TIMEOUT);
+            assertThat(kept.answer()).isSameAs(IdempotencyCache.STREAM_ANSWER_NOT_KEPT);
+            assertThat(kept.stream().wholeBody()).isFalse();
+        }
+        // A whole-body request under a stream's key is another request.
+        assertThatThrownBy(() -> second.execute("orders", "s-small", digest("lines"),
+                () -> produce(new Offsets(List.of()))).block(TIMEOUT))
+                .isInstanceOf(IdempotencyKeyReusedException.class);
+    }
+
+    @Test
     void anUnreadableRecordCostsOneKeyNotTheStart() throws IOException {
         IdempotencyCache first = openCache();
         first.execute("orders", "good", digest("body"), () -> produce(new Offsets(List.of(new Offset(0, 3)))))
