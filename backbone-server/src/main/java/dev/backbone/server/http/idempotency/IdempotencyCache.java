@@ -201,19 +201,22 @@ public final class IdempotencyCache {
      * Remembers a completed whole-body answer kept by an earlier run of the broker, as if its first request had
      * arrived {@code ageNanos} ago; one older than the window is ignored. Call in the order the answers were kept,
      * before requests arrive.
+     *
+     * @return whether it is remembered (false: older than the window)
      */
-    public void restore(String scope, String key, byte[] digest, long ageNanos, Object answer) {
-        restore(scope, key, digest.clone(), ageNanos, new Completed(digest.clone(), null, answer));
+    public boolean restore(String scope, String key, byte[] digest, long ageNanos, Object answer) {
+        return restore(scope, key, digest.clone(), ageNanos, new Completed(digest.clone(), null, answer));
     }
 
     /** As {@link #restore}, for a stream's answer (its bytes, or {@link #STREAM_ANSWER_NOT_KEPT}). */
-    public void restoreStream(String scope, String key, StreamDigest digest, long ageNanos, Object answer) {
-        restore(scope, key, null, ageNanos, new Completed(null, Objects.requireNonNull(digest, "digest"), answer));
+    public boolean restoreStream(String scope, String key, StreamDigest digest, long ageNanos, Object answer) {
+        return restore(scope, key, null, ageNanos,
+                new Completed(null, Objects.requireNonNull(digest, "digest"), answer));
     }
 
-    private void restore(String scope, String key, byte[] entryDigest, long ageNanos, Completed completed) {
+    private boolean restore(String scope, String key, byte[] entryDigest, long ageNanos, Completed completed) {
         if (ageNanos >= windowNanos) {
-            return;
+            return false;
         }
         Key k = new Key(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(key, "key"));
         synchronized (lock) {
@@ -223,6 +226,7 @@ public final class IdempotencyCache {
             entries.put(k, entry);
             evictOverflow();
         }
+        return true;
     }
 
     /**

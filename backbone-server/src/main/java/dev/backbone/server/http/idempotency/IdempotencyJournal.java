@@ -140,6 +140,9 @@ public final class IdempotencyJournal implements IdempotencyCache.Journal {
     }
 
     private boolean restore(IdempotencyCache cache, Record record, long nowMs) {
+        if (record.value() == null) {
+            return false;
+        }
         try {
             JsonNode value = json.readTree(record.value());
             String scope = value.path("scope").asString();
@@ -149,18 +152,16 @@ public final class IdempotencyJournal implements IdempotencyCache.Journal {
             String typeName = value.path("type").asString();
             if (typeName.equals(STREAM_TYPE)) {
                 JsonNode answer = value.path("answer");
-                cache.restoreStream(scope, key, new IdempotencyCache.StreamDigest(value.path("length").asLong(),
-                                digest, value.path("wholeBody").asBoolean()), ageNanos,
+                return cache.restoreStream(scope, key, new IdempotencyCache.StreamDigest(
+                                value.path("length").asLong(), digest, value.path("wholeBody").asBoolean()), ageNanos,
                         answer.isString() ? Base64.getDecoder().decode(answer.asString())
                                 : IdempotencyCache.STREAM_ANSWER_NOT_KEPT);
-                return true;
             }
             Class<?> type = answerTypes.get(typeName);
             if (type == null) {
                 return false;
             }
-            cache.restore(scope, key, digest, ageNanos, json.treeToValue(value.path("answer"), type));
-            return true;
+            return cache.restore(scope, key, digest, ageNanos, json.treeToValue(value.path("answer"), type));
         } catch (JacksonException | IllegalArgumentException e) {
             // One unreadable record costs one key, not the broker's start.
             LOG.log(Level.WARNING, "skipping unreadable idempotency journal record at offset " + record.offset(), e);

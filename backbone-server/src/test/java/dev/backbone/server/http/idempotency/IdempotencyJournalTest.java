@@ -147,7 +147,8 @@ class IdempotencyJournalTest {
         first.execute("orders", "good", digest("body"), () -> produce(new Offsets(List.of(new Offset(0, 3)))))
                 .block(TIMEOUT);
         journalLog().append(new RecordBatchBuilder().add(wallMs.get(), null,
-                "{not json".getBytes(StandardCharsets.UTF_8)).build(), FlushMode.NONE, AppendPrecondition.NONE);
+                "{not json".getBytes(StandardCharsets.UTF_8)).add(wallMs.get(), "tombstone".getBytes(
+                StandardCharsets.UTF_8), null).build(), FlushMode.NONE, AppendPrecondition.NONE);
         restart();
 
         IdempotencyCache second = openCache();
