@@ -28,8 +28,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Entries live for {@code window} after the first request arrived, and at most {@code maxKeys} are kept; when
  * full, the oldest entry is forgotten first. A {@link Journal} given at construction hears of every completed
- * whole-body answer before the client gets it, so that a restart can {@link #restore} them; without one, a
- * restart forgets every key.
+ * answer (whole-body or stream) before the client gets it, so that the next run can {@link #restore} them; without
+ * one, a restart forgets every key.
  *
  * <p>Thread safety: safe for concurrent use; the map is guarded by one lock held only for lookups and inserts,
  * never while an action runs.
