@@ -29,8 +29,7 @@ import org.openjdk.jmh.annotations.Threads;
  * wake-up instead of one per appender. The score is appends per second; at {@code appenders = 1} it is the plain
  * one-at-a-time sync rate. Two secondary figures explain it: {@code fsyncs} (fsyncs per second) and
  * {@code fsyncMicros} (microseconds spent in fsync per second of run), so appends per fsync is the score over
- * {@code fsyncs}, and the mean fsync is {@code fsyncMicros} over {@code fsyncs} (fsyncs of several partitions
- * may overlap, so it can exceed a million).
+ * {@code fsyncs}, and the mean fsync is {@code fsyncMicros} over {@code fsyncs}.
  *
  * <p>With {@code partitions} above 1 the appenders take turns over that many partitions, each with its own file
  * and group commit, all fsynced by the log manager's one flusher thread.

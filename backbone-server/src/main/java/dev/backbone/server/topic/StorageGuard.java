@@ -1,8 +1,8 @@
 package dev.backbone.server.topic;
 
 import dev.backbone.server.error.BackboneException;
-import dev.backbone.server.log.FsyncFailedException;
 import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.log.FsyncFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
