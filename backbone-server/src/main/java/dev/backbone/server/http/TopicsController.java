@@ -13,7 +13,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,9 +115,7 @@ public class TopicsController {
     public Mono<TopicDescription> alterConfig(@PathVariable("topic") String topic,
                                               @RequestBody AlterConfigRequest request) {
         return Mono.fromCallable(() -> {
-            if (TopicNames.isInternal(topic)) {
-                throw new InternalTopicException(topic, "changing its config");
-            }
+            InternalTopicException.checkNotInternal(topic, "changing its config");
             if (request.config() == null) {
                 throw new BackboneException(ProblemType.MALFORMED_JSON,
                         "the body needs a \"config\" object, e.g. {\"config\": {\"retention.ms\": 86400000}}");
@@ -155,9 +152,7 @@ public class TopicsController {
     @ProblemResponses({ProblemType.UNKNOWN_TOPIC, ProblemType.INTERNAL_TOPIC})
     public Mono<Void> delete(@PathVariable("topic") String topic) {
         return Mono.<Void>fromRunnable(() -> {
-            if (TopicNames.isInternal(topic)) {
-                throw new InternalTopicException(topic, "deleting it");
-            }
+            InternalTopicException.checkNotInternal(topic, "deleting it");
             registry.delete(topic);
         }).subscribeOn(blockingScheduler);
     }
@@ -165,8 +160,7 @@ public class TopicsController {
     /** Like {@link #configStrings}, but a null value stays null: it means "back to the default". */
     private static Map<String, String> configChanges(Map<String, Object> config) {
         Map<String, String> changes = new LinkedHashMap<>();
-        config.forEach((key, value) -> changes.put(key, value == null ? null
-                : configStrings(Collections.singletonMap(key, value)).get(key)));
+        config.forEach((key, value) -> changes.put(key, value == null ? null : configString(key, value)));
         return changes;
     }
 
@@ -175,14 +169,15 @@ public class TopicsController {
         if (config == null) {
             return strings;
         }
-        config.forEach((key, value) -> {
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                strings.put(key, value.toString());
-            } else {
-                throw new InvalidConfigException(key, value == null ? null : value.toString(),
-                        "must be a JSON string, number or boolean");
-            }
-        });
+        config.forEach((key, value) -> strings.put(key, configString(key, value)));
         return strings;
+    }
+
+    private static String configString(String key, Object value) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        throw new InvalidConfigException(key, value == null ? null : value.toString(),
+                "must be a JSON string, number or boolean");
     }
 }

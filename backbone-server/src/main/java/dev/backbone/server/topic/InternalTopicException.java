@@ -17,9 +17,14 @@ public final class InternalTopicException extends BackboneException {
 
     /** @throws InternalTopicException when {@code topic} is internal; {@code refused} says what, e.g. "producing" */
     public static Topic checkNotInternal(Topic topic, String refused) {
-        if (topic.isInternal()) {
-            throw new InternalTopicException(topic.name(), refused);
-        }
+        checkNotInternal(topic.name(), refused);
         return topic;
+    }
+
+    /** @throws InternalTopicException when the topic named {@code topic} would be internal */
+    public static void checkNotInternal(String topic, String refused) {
+        if (TopicNames.isInternal(topic)) {
+            throw new InternalTopicException(topic, refused);
+        }
     }
 }

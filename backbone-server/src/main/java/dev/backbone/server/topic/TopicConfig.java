@@ -93,8 +93,7 @@ public final class TopicConfig {
                         }
                     }
                     case AUDIT_CHAIN -> audit = parseBoolean(key, value);
-                    default -> throw new InvalidConfigException(key, value, "unknown config key; known keys are "
-                            + new TreeSet<>(KEYS));
+                    default -> throw unknownKey(key, value);
                 }
             } catch (IllegalArgumentException rangeError) {
                 // LogConfig's constructor states the allowed range; pass its words on.
@@ -103,6 +102,17 @@ public final class TopicConfig {
             kept.put(key, value);
         }
         return new TopicConfig(Collections.unmodifiableMap(kept), config, audit);
+    }
+
+    /** @throws InvalidConfigException when {@code key} is not one of {@link #KEYS} */
+    static void checkKnownKey(String key, String value) {
+        if (!KEYS.contains(key)) {
+            throw unknownKey(key, value);
+        }
+    }
+
+    private static InvalidConfigException unknownKey(String key, String value) {
+        return new InvalidConfigException(key, value, "unknown config key; known keys are " + new TreeSet<>(KEYS));
     }
 
     /** The keys the client set, as given, sorted. */
