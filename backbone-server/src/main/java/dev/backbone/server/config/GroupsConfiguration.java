@@ -14,7 +14,6 @@ import dev.backbone.server.metrics.BackboneMetrics;
 import dev.backbone.server.metrics.GroupLagMetrics;
 import dev.backbone.server.topic.Topic;
 import dev.backbone.server.topic.TopicConfig;
-import dev.backbone.server.topic.TopicExistsException;
 import dev.backbone.server.topic.TopicListener;
 import dev.backbone.server.topic.TopicRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,21 +61,13 @@ class GroupsConfiguration {
     @Bean(destroyMethod = "close")
     OffsetStore offsetStore(TopicRegistry registry, GroupCoordinator coordinator, GroupsProperties properties,
                             ObjectProvider<Clock> clock) throws IOException {
-        Topic topic = registry.find(OffsetRecords.TOPIC).orElse(null);
-        if (topic == null) {
-            try {
-                long retentionMs = properties.getOffsetsRetention().toMillis();
-                // Segments must roll for retention to delete them; a quarter of the retention keeps the
-                // refreshed records (rewritten at half the retention) well clear of deletion.
-                registry.create(OffsetRecords.TOPIC, properties.getOffsetsTopicPartitions(),
-                        Map.of(TopicConfig.FLUSH, "sync", TopicConfig.RETENTION_MS, Long.toString(retentionMs),
-                                TopicConfig.SEGMENT_MS, Long.toString(Math.max(1, retentionMs / 4)),
-                                TopicConfig.SEGMENT_BYTES, Long.toString(64L << 20)));
-            } catch (TopicExistsException raced) {
-                // Created meanwhile: use it.
-            }
-            topic = registry.require(OffsetRecords.TOPIC);
-        }
+        long retentionMs = properties.getOffsetsRetention().toMillis();
+        // Segments must roll for retention to delete them; a quarter of the retention keeps the refreshed records
+        // (rewritten at half the retention) well clear of deletion. Used only when the topic is first created.
+        Topic topic = registry.findOrCreate(OffsetRecords.TOPIC, properties.getOffsetsTopicPartitions(),
+                Map.of(TopicConfig.FLUSH, "sync", TopicConfig.RETENTION_MS, Long.toString(retentionMs),
+                        TopicConfig.SEGMENT_MS, Long.toString(Math.max(1, retentionMs / 4)),
+                        TopicConfig.SEGMENT_BYTES, Long.toString(64L << 20)));
         return OffsetStore.open(topic.partitions(), coordinator, clock.getIfAvailable(Clock::systemUTC));
     }
 

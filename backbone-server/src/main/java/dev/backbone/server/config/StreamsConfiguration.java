@@ -32,7 +32,6 @@ import dev.backbone.server.http.stream.NdjsonProducer;
 import dev.backbone.server.http.stream.RecordFollower;
 import dev.backbone.server.http.stream.StreamsOpenApi;
 import dev.backbone.server.topic.Topic;
-import dev.backbone.server.topic.TopicExistsException;
 import dev.backbone.server.topic.TopicListener;
 import dev.backbone.server.topic.TopicRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -101,18 +100,13 @@ class StreamsConfiguration {
 
     private static Topic journalTopic(TopicRegistry registry, long windowMs) {
         Map<String, String> config = IdempotencyJournal.topicConfig(windowMs);
-        Topic topic = registry.find(IdempotencyJournal.TOPIC).orElse(null);
-        if (topic == null) {
-            try {
-                registry.create(IdempotencyJournal.TOPIC, 1, config);
-            } catch (TopicExistsException raced) {
-                // Created meanwhile: use it.
-            }
-        } else if (!topic.config().overrides().equals(config)) {
+        Topic topic = registry.findOrCreate(IdempotencyJournal.TOPIC, 1, config);
+        if (!topic.config().overrides().equals(config)) {
             // The window changed since the topic was created: retention follows it.
             registry.alterConfig(IdempotencyJournal.TOPIC, config);
+            return registry.require(IdempotencyJournal.TOPIC);
         }
-        return registry.require(IdempotencyJournal.TOPIC);
+        return topic;
     }
 
     @Bean

@@ -104,6 +104,27 @@ public final class TopicRegistry {
     }
 
     /**
+     * The topic, created with {@code partitions} and {@code config} when missing; for the broker's own topics, which
+     * {@link #getOrCreate} never creates. May block (creation does file I/O).
+     *
+     * @throws InvalidTopicException  when missing and the name or partition count is not legal
+     * @throws InvalidConfigException when missing and {@code config} is bad
+     */
+    public Topic findOrCreate(String name, int partitions, Map<String, String> config) {
+        changeLock.lock();
+        try {
+            Topic topic = topics.get(name);
+            if (topic != null) {
+                return topic;
+            }
+            create(name, partitions, config);
+            return require(name);
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    /**
      * Changes a topic's config as a JSON merge patch changes an object: each key of {@code changes} takes its value,
      * or goes back to the broker default when the value is null; keys not named keep theirs. The metadata is written
      * before the partitions take the new settings (from their next append, roll and retention check), so a crash
@@ -120,10 +141,8 @@ public final class TopicRegistry {
             Topic topic = require(name);
             Map<String, String> merged = new TreeMap<>(topic.config().overrides());
             changes.forEach((key, value) -> {
-                if (!TopicConfig.KEYS.contains(key)) {
-                    throw new InvalidConfigException(key, value, "unknown config key; known keys are "
-                            + new TreeSet<>(TopicConfig.KEYS));
-                }
+                // A key going back to its default never reaches parse(), which names unknown keys.
+                TopicConfig.checkKnownKey(key, value);
                 if (value == null) {
                     merged.remove(key);
                 } else {
