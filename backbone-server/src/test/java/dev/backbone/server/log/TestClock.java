@@ -7,15 +7,15 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock the test moves by hand; thread-safe. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
     private final AtomicLong millis;
 
-    TestClock(long startMillis) {
+    public TestClock(long startMillis) {
         this.millis = new AtomicLong(startMillis);
     }
 
-    void advance(long deltaMillis) {
+    public void advance(long deltaMillis) {
         millis.addAndGet(deltaMillis);
     }
 

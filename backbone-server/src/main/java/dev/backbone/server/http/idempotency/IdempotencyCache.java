@@ -134,12 +134,8 @@ public final class IdempotencyCache {
 
         /** Owner only: the stream is done; retries compare against {@code digest} and get {@code answer}. */
         public void complete(StreamDigest digest, Object answer) {
-            try {
-                journal.completedStream(key.scope(), key.key(), digest, nanoClock.getAsLong() - entry.createdAtNanos,
-                        answer);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not journal idempotency key " + key.key(), e);
-            }
+            keepQuietly(key, () -> journal.completedStream(key.scope(), key.key(), digest,
+                    nanoClock.getAsLong() - entry.createdAtNanos, answer));
             entry.answer.complete(new Completed(null, digest, answer));
         }
 
@@ -308,13 +304,8 @@ public final class IdempotencyCache {
     private <T> void run(Key k, Entry entry, byte[] digest, Supplier<Mono<T>> action) {
         Mono.defer(action).subscribe(
                 value -> {
-                    try {
-                        journal.completed(k.scope(), k.key(), digest, nanoClock.getAsLong() - entry.createdAtNanos,
-                                value);
-                    } catch (RuntimeException e) {
-                        // The produce is done: its answer stands, remembered in memory only.
-                        LOG.log(System.Logger.Level.WARNING, "could not journal idempotency key " + k.key(), e);
-                    }
+                    keepQuietly(k, () -> journal.completed(k.scope(), k.key(), digest,
+                            nanoClock.getAsLong() - entry.createdAtNanos, value));
                     entry.answer.complete(new Completed(digest.clone(), null, value));
                 },
                 error -> {
@@ -328,6 +319,16 @@ public final class IdempotencyCache {
                                 new IllegalStateException("produce for idempotency key " + k.key() + " gave no answer"));
                     }
                 });
+    }
+
+    /** Hands a completed answer to the journal; a failure there must not hold back the answer itself. */
+    private static void keepQuietly(Key k, Runnable keep) {
+        try {
+            keep.run();
+        } catch (RuntimeException e) {
+            // The produce is done: its answer stands, remembered in memory only.
+            LOG.log(System.Logger.Level.WARNING, "could not journal idempotency key " + k.key(), e);
+        }
     }
 
     private void forget(Key k, Entry entry) {

@@ -10,14 +10,12 @@ import dev.backbone.server.log.LogConfig;
 import dev.backbone.server.log.LogManager;
 import dev.backbone.server.log.LogManagerOptions;
 import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.log.TestClock;
 import dev.backbone.server.log.TopicPartition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +47,7 @@ class IdempotencyJournalTest {
     @TempDir
     Path dataDir;
 
-    private final AtomicLong wallMs = new AtomicLong(1_764_650_000_000L);
+    private final TestClock wall = new TestClock(1_764_650_000_000L);
     private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
     private final AtomicInteger runs = new AtomicInteger();
     private LogManager manager;
@@ -71,7 +69,7 @@ class IdempotencyJournalTest {
         first.execute("payments", "k-1", digest("body-3"), () -> produce(new Offsets(List.of()))).block(TIMEOUT);
         restart();
 
-        wallMs.addAndGet(60_000);
+        wall.advance(60_000);
         IdempotencyCache second = openCache();
         assertThat(second.execute("orders", "k-1", digest("body-1"), () -> produce(new Offsets(List.of())))
                 .block(TIMEOUT)).isEqualTo(new IdempotencyCache.Outcome<>(answer, true));
@@ -92,11 +90,11 @@ class IdempotencyJournalTest {
                 .block(TIMEOUT);
         restart();
 
-        wallMs.addAndGet(WINDOW.toMillis() - 1_000);
+        wall.advance(WINDOW.toMillis() - 1_000);
         IdempotencyCache second = openCache();
         assertThat(second.size()).isEqualTo(1);
         nanos.addAndGet(Duration.ofSeconds(2).toNanos());
-        wallMs.addAndGet(2_000);
+        wall.advance(2_000);
         assertThat(second.size()).isZero();
         restart();
 
@@ -146,8 +144,8 @@ class IdempotencyJournalTest {
         IdempotencyCache first = openCache();
         first.execute("orders", "good", digest("body"), () -> produce(new Offsets(List.of(new Offset(0, 3)))))
                 .block(TIMEOUT);
-        journalLog().append(new RecordBatchBuilder().add(wallMs.get(), null,
-                "{not json".getBytes(StandardCharsets.UTF_8)).add(wallMs.get(), "tombstone".getBytes(
+        journalLog().append(new RecordBatchBuilder().add(wall.millis(), null,
+                "{not json".getBytes(StandardCharsets.UTF_8)).add(wall.millis(), "tombstone".getBytes(
                 StandardCharsets.UTF_8), null).build(), FlushMode.NONE, AppendPrecondition.NONE);
         restart();
 
@@ -162,7 +160,7 @@ class IdempotencyJournalTest {
             manager = new LogManager(dataDir, LogManagerOptions.DEFAULT);
         }
         PartitionLog log = journalLog();
-        IdempotencyJournal journal = new IdempotencyJournal(log, JSON, clock(), Map.of("offsets", Offsets.class));
+        IdempotencyJournal journal = new IdempotencyJournal(log, JSON, wall, Map.of("offsets", Offsets.class));
         IdempotencyCache cache = new IdempotencyCache(WINDOW, 100, nanos::get, journal);
         journal.restoreInto(cache);
         return cache;
@@ -175,25 +173,6 @@ class IdempotencyJournalTest {
     private void restart() throws IOException {
         manager.close();
         manager = null;
-    }
-
-    private Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(wallMs.get());
-            }
-        };
     }
 
     private <T> Mono<T> produce(T answer) {
