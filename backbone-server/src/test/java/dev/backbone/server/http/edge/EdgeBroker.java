@@ -52,6 +52,10 @@ final class EdgeBroker implements AutoCloseable {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
+    int managementPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+    }
+
     <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
