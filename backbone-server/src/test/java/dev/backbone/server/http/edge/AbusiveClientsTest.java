@@ -91,6 +91,16 @@ class AbusiveClientsTest {
     }
 
     @Test
+    void aHeadLargerThanTheLimitIs431() throws Exception {
+        try (Socket large = new Socket("127.0.0.1", broker.port())) {
+            large.setSoTimeout(10_000);
+            large.getOutputStream().write(("GET /v1/topics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Large: "
+                    + "a".repeat(10_000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readUntilClosed(large.getInputStream())).startsWith("HTTP/1.1 431 ");
+        }
+    }
+
+    @Test
     void aBodyThatStopsHalfwayIsCutAndNothingIsWritten() throws Exception {
         try (Socket stalled = new Socket("127.0.0.1", broker.port())) {
             stalled.setSoTimeout(15_000);
