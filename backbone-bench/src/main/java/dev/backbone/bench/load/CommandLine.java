@@ -132,8 +132,9 @@ public final class CommandLine {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--" + name + " is not a URI: '" + value + "'");
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new UsageException("--" + name + " must be an http://host:port URI, was '" + value + "'");
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new UsageException("--" + name + " must be an http://host:port or https://host:port URI, was '"
+                    + value + "'");
         }
         return uri;
     }

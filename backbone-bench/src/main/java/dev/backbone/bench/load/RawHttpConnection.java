@@ -6,9 +6,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A minimal HTTP/1.1 client for the load generator's produce and fetch calls (binary and JSON) on one keep-alive
@@ -18,6 +26,10 @@ import java.util.Locale;
  * exactly what the broker sends on these paths (a status line, headers with {@code Content-Length}, a body) and
  * fails clearly on anything else.
  *
+ * <p>An {@code https} broker URI is reached over TLS with the JVM's default {@link SSLContext} (so
+ * {@code -Djavax.net.ssl.trustStore=...} names the broker's certificate) and host name verification; the
+ * decrypted bytes then pass through the socket's streams, one heap copy the plain path does not make.
+ *
  * <p>Thread safety: not thread-safe; one per thread.
  */
 public final class RawHttpConnection implements Closeable {
@@ -26,15 +38,41 @@ public final class RawHttpConnection implements Closeable {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private final URI broker;
-    private final SocketChannel channel;
+    private final Closeable socket;
+    private final ReadableByteChannel in;
+    private final WritableByteChannel out;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private final byte[] headerBytes = new byte[MAX_HEADER_BYTES];
 
     public RawHttpConnection(URI broker) throws IOException {
         this.broker = broker;
-        int port = broker.getPort() < 0 ? 80 : broker.getPort();
-        this.channel = SocketChannel.open(new InetSocketAddress(broker.getHost(), port));
+        boolean tls = "https".equalsIgnoreCase(broker.getScheme());
+        int port = broker.getPort() >= 0 ? broker.getPort() : tls ? 443 : 80;
+        if (tls) {
+            SSLSocket tlsSocket = openTls(broker.getHost(), port);
+            this.socket = tlsSocket;
+            this.in = Channels.newChannel(tlsSocket.getInputStream());
+            this.out = Channels.newChannel(tlsSocket.getOutputStream());
+        } else {
+            SocketChannel channel = SocketChannel.open(new InetSocketAddress(broker.getHost(), port));
+            this.socket = channel;
+            this.in = channel;
+            this.out = channel;
+        }
         buffer.flip();
+    }
+
+    private static SSLSocket openTls(String host, int port) throws IOException {
+        try {
+            SSLSocket socket = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket(host, port);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("no default TLS context in this JVM", e);
+        }
     }
 
     /** Fetches {@code offset} ({@code earliest}, {@code latest} or a number) and streams the body into a tracker. */
@@ -116,16 +154,32 @@ public final class RawHttpConnection implements Closeable {
     private String post(String target, String contentType, ByteBuffer body, String what) throws IOException {
         String head = "POST " + target + " HTTP/1.1\r\nHost: " + broker.getHost() + "\r\nContent-Type: "
                 + contentType + "\r\nContent-Length: " + body.remaining() + "\r\n\r\n";
-        ByteBuffer[] out = {ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), body.duplicate()};
-        while (out[1].hasRemaining()) {
-            channel.write(out);
-        }
+        write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), body.duplicate());
         Head answer = readHead(target);
         String answerBody = readSmallBody(answer.contentLength);
         if (answer.status / 100 != 2) {
             throw new BrokerException(what, answer.status, answerBody);
         }
         return answerBody;
+    }
+
+    /** Writes every buffer whole, with one gathering write where the channel allows it (the plain socket). */
+    private void write(ByteBuffer... buffers) throws IOException {
+        if (out instanceof GatheringByteChannel gathering) {
+            long left = 0;
+            for (ByteBuffer buffer : buffers) {
+                left += buffer.remaining();
+            }
+            while (left > 0) {
+                left -= gathering.write(buffers);
+            }
+            return;
+        }
+        for (ByteBuffer buffer : buffers) {
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+        }
     }
 
     private static String fetchTarget(String topic, int partition, String offset, int maxBytes, long maxWaitMs) {
@@ -139,10 +193,7 @@ public final class RawHttpConnection implements Closeable {
             throws IOException {
         String request = "GET " + target + " HTTP/1.1\r\nHost: " + broker.getHost() + "\r\nAccept: " + accept
                 + "\r\n\r\n";
-        ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
-        while (out.hasRemaining()) {
-            channel.write(out);
-        }
+        write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
         Head head = readHead(target);
         if (head.status != 200) {
             throw new BrokerException("fetch " + topic + "-" + partition + " at " + offset, head.status,
@@ -187,7 +238,7 @@ public final class RawHttpConnection implements Closeable {
             return;
         }
         buffer.clear();
-        int read = channel.read(buffer);
+        int read = in.read(buffer);
         buffer.flip();
         if (read < 0) {
             throw new IOException("the broker closed the connection mid-answer");
@@ -240,7 +291,7 @@ public final class RawHttpConnection implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        socket.close();
     }
 
     private static final class Head {

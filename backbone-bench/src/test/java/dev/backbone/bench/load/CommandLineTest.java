@@ -54,6 +54,8 @@ class CommandLineTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("not a duration");
         assertThatThrownBy(() -> CommandLine.parse(List.of("--broker=ftp://x")).uri("broker", null))
                 .isInstanceOf(UsageException.class).hasMessageContaining("http://host:port");
+        assertThat(CommandLine.parse(List.of("--broker=https://127.0.0.1:8443")).uri("broker", null).getPort())
+                .isEqualTo(8443);
     }
 
     @Test

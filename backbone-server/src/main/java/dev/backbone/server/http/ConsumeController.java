@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Consume endpoints: one partition's records from an offset, as the stored batches (zero copy: the file region
- * goes to the socket with sendfile) or as JSON, with long poll; and offset lookups.
+ * goes to the socket with sendfile; on a TLS connection read in large chunks, see {@link SliceChunks}) or as
+ * JSON, with long poll; and offset lookups.
  *
  * <p>Thread safety: stateless apart from its thread-safe collaborators.
  */
@@ -110,7 +111,7 @@ public class ConsumeController {
             long from = spec.resolve(log);
             return fetchService.fetch(topic, partition, from, bytes, Duration.ofMillis(waitMs))
                     .flatMap(slice -> binary
-                            ? writeBatches(topic, log, slice, response, started)
+                            ? writeBatches(topic, log, slice, request, response, started)
                             : writeJson(topic, log, from, slice, response, started));
         });
     }
@@ -141,8 +142,8 @@ public class ConsumeController {
         });
     }
 
-    private Mono<Void> writeBatches(String topic, PartitionLog log, LogSlice slice, ServerHttpResponse response,
-                                    long started) {
+    private Mono<Void> writeBatches(String topic, PartitionLog log, LogSlice slice, ServerHttpRequest request,
+                                    ServerHttpResponse response, long started) {
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(BackboneMediaTypes.BATCH);
         offsetHeaders(headers, log, slice.nextOffset());
@@ -151,6 +152,10 @@ public class ConsumeController {
                 System.nanoTime() - started);
         if (slice.isEmpty()) {
             return response.setComplete();
+        }
+        if (request.getSslInfo() != null) {
+            // TLS: the bytes must be encrypted in the JVM, so no sendfile; large chunks keep TLS records full.
+            return response.writeWith(SliceChunks.read(slice, response.bufferFactory(), readScheduler));
         }
         // Reactor Netty sends the region with sendfile; the bytes never enter the JVM heap.
         return ((ZeroCopyHttpOutputMessage) response).writeWith(slice.currentFile(), slice.position(),

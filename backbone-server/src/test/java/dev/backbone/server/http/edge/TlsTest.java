@@ -21,14 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The broker behind TLS from a Spring Boot SSL bundle of PEM files: binary and JSON consume answers are the same
- * bytes over TLS as over plain HTTP (the binary one is sent in chunks instead of with sendfile, since the bytes must
- * be encrypted); replacing the certificate files makes new connections get the new certificate without a restart;
+ * bytes over TLS as over plain HTTP, from the start of the log and from inside it (the binary one is read in chunks
+ * instead of sent with sendfile, since the bytes must be encrypted); replacing the certificate files makes new connections get the new certificate without a restart;
  * and the actuator, on its own plain management port, shows health details there while the API port has none.
  */
 class TlsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CONSUME = "/v1/topics/secret/partitions/0/records?offset=0&maxBytes=67108864";
+    /** From inside the log: the answer starts at a batch boundary deep in the segment file. */
+    private static final String CONSUME_MIDDLE = "/v1/topics/secret/partitions/0/records?offset=10&maxBytes=700000";
 
     @TempDir
     Path dataDir;
@@ -49,6 +51,7 @@ class TlsTest {
         HttpClient https = HttpClient.newBuilder().sslContext(trust).connectTimeout(Duration.ofSeconds(5)).build();
 
         byte[] tlsBatches;
+        byte[] tlsMiddle;
         String tlsJson;
         try (EdgeBroker broker = EdgeBroker.start(dataDir,
                 "server.ssl.bundle=edge",
@@ -64,6 +67,9 @@ class TlsTest {
             produce(https, base, new Random(seed));
 
             tlsBatches = https.send(HttpRequest.newBuilder(URI.create(base + CONSUME))
+                    .header("Accept", "application/vnd.backbone.batch").timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
+            tlsMiddle = https.send(HttpRequest.newBuilder(URI.create(base + CONSUME_MIDDLE))
                     .header("Accept", "application/vnd.backbone.batch").timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofByteArray()).body();
             tlsJson = https.send(HttpRequest.newBuilder(URI.create(base + CONSUME)).timeout(Duration.ofSeconds(30))
@@ -87,9 +93,14 @@ class TlsTest {
             byte[] plainBatches = http.send(HttpRequest.newBuilder(URI.create(base + CONSUME))
                     .header("Accept", "application/vnd.backbone.batch").build(),
                     HttpResponse.BodyHandlers.ofByteArray()).body();
+            byte[] plainMiddle = http.send(HttpRequest.newBuilder(URI.create(base + CONSUME_MIDDLE))
+                    .header("Accept", "application/vnd.backbone.batch").build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body();
             String plainJson = http.send(HttpRequest.newBuilder(URI.create(base + CONSUME)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(tlsBatches).isEqualTo(plainBatches);
+            assertThat(tlsMiddle).as("more than one 256 KiB read chunk").isEqualTo(plainMiddle)
+                    .hasSizeGreaterThan(256 * 1024);
             assertThat(tlsJson).isEqualTo(plainJson);
         }
     }
