@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the container of a rendered StatefulSet as a local process, the way the kubelet would run it from the
@@ -164,18 +166,31 @@ public final class ChartContainer {
         }
     }
 
-    /** Rewrites mount paths (longest first, so /a/b wins over /a) and container ports to their local stand-ins. */
+    /**
+     * Rewrites mount paths and container ports to their local stand-ins, in one pass so that a replacement is never
+     * rewritten again (a local directory under /tmp must not be taken for the /tmp mount). A path is replaced where
+     * it starts the value or follows '=', ':', ',' or a space, and is followed by '/', the end or a separator; the
+     * longest path is tried first.
+     */
     private String localize(String value) {
         if (value == null) {
             return "";
         }
-        String result = value;
-        List<String> paths = new ArrayList<>(mounts.keySet());
-        paths.sort(Comparator.comparingInt(String::length).reversed());
-        for (String path : paths) {
-            result = result.replace(path, mounts.get(path).toString());
+        if (value.matches("\\d+") && ports.containsKey(Integer.parseInt(value))) {
+            return ports.get(Integer.parseInt(value)).toString();
         }
-        Integer local = result.matches("\\d+") ? ports.get(Integer.parseInt(result)) : null;
-        return local != null ? local.toString() : result;
+        List<String> paths = new ArrayList<>(mounts.keySet());
+        if (paths.isEmpty()) {
+            return value;
+        }
+        paths.sort(Comparator.comparingInt(String::length).reversed());
+        String alternatives = String.join("|", paths.stream().map(Pattern::quote).toList());
+        Matcher m = Pattern.compile("(^|[=:,\\s])(" + alternatives + ")(?=/|$|[,:\\s])").matcher(value);
+        StringBuilder result = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(result, Matcher.quoteReplacement(m.group(1) + mounts.get(m.group(2))));
+        }
+        m.appendTail(result);
+        return result.toString();
     }
 }
