@@ -2,24 +2,24 @@ package dev.backbone.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backbone.deploy.support.ChartBroker;
 import dev.backbone.deploy.support.ChartContainer;
-import dev.backbone.deploy.support.Deadline;
+import dev.backbone.deploy.support.FreePorts;
 import dev.backbone.deploy.support.Http;
 import dev.backbone.deploy.support.ImageReplay;
 import dev.backbone.deploy.support.Project;
 import dev.backbone.deploy.support.RenderedChart;
-import dev.backbone.deploy.support.RunningProcess;
+import dev.backbone.deploy.support.SharedChartBroker;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,31 +27,26 @@ import org.junit.jupiter.api.io.TempDir;
  * volumes the rendered StatefulSet gives its container, answers 200 on every probe path and on the scrape path the
  * chart names, and the image's HEALTHCHECK command passes against it.
  */
+@ExtendWith(SharedChartBroker.class)
 class ChartBrokerTest {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-
     @Test
-    void defaultChartBrokerAnswersItsProbesScrapePathAndImageHealthcheck(@TempDir Path dir) throws Exception {
-        RenderedChart chart = RenderedChart.render();
-        ChartContainer container = new ChartContainer(chart, dir);
-        ImageReplay image = ImageReplay.of("backbone-server/Dockerfile");
-        try (RunningProcess broker = container.start(image)) {
-            awaitReady(container, broker);
-            assertProbesAnswer(container, broker);
+    void defaultChartBrokerAnswersItsProbesScrapePathAndImageHealthcheck(ChartBroker broker) throws Exception {
+        ChartContainer container = broker.container();
+        assertProbesAnswer(broker);
 
-            Map<String, String> annotations = ChartContainer.statefulSet(chart).getSpec().getTemplate()
-                    .getMetadata().getAnnotations();
-            String scrape = container.url("http", annotations.get("prometheus.io/path"));
-            assertThat(annotations.get("prometheus.io/port")).isEqualTo("8080");
-            var metrics = Http.get(scrape);
-            assertThat(metrics.statusCode()).as(broker.tail()).isEqualTo(200);
-            assertThat(metrics.body()).contains("backbone_log_fsync_seconds_count");
+        Map<String, String> annotations = ChartContainer.statefulSet(broker.chart()).getSpec().getTemplate()
+                .getMetadata().getAnnotations();
+        assertThat(annotations.get("prometheus.io/port")).isEqualTo("8080");
+        var metrics = Http.get(container.url("http", annotations.get("prometheus.io/path")));
+        assertThat(metrics.statusCode()).as(broker.process().tail()).isEqualTo(200);
+        assertThat(metrics.body()).contains("backbone_log_fsync_seconds_count");
 
-            assertThat(Files.isDirectory(container.mount("/var/lib/backbone").resolve("data")))
-                    .as("the data directory is on the claim's volume").isTrue();
-            assertThat(runHealthcheck(image, container.port("http"))).as("HEALTHCHECK exit code").isZero();
-        }
+        assertThat(Files.isDirectory(container.mount("/var/lib/backbone").resolve("data")))
+                .as("the data directory is on the claim's volume").isTrue();
+        assertThat(runHealthcheck(broker.image(), container.port("http"))).as("HEALTHCHECK exit code").isZero();
+        assertThat(runHealthcheck(broker.image(), FreePorts.next())).as("HEALTHCHECK with nothing listening")
+                .isNotZero();
     }
 
     /**
@@ -67,43 +62,28 @@ class ChartBrokerTest {
         RenderedChart chart = RenderedChart.renderWith(values);
         ChartContainer container = new ChartContainer(chart, dir.resolve("pod"))
                 .withExistingSecret("backbone-bootstrap-keys", Map.of("keys.yaml", "backbone: {}\n"));
-        try (RunningProcess broker = container.start(ImageReplay.of("backbone-server/Dockerfile"))) {
-            awaitReady(container, broker);
-            assertProbesAnswer(container, broker);
+        try (ChartBroker broker = ChartBroker.start(chart, container)) {
+            assertProbesAnswer(broker);
             assertThat(container.container().getReadinessProbe().getHttpGet().getPort().getStrVal())
                     .isEqualTo("management");
             assertThat(Http.get(container.url("management", "/actuator/prometheus")).statusCode()).isEqualTo(200);
             assertThat(Http.get(container.url("http", "/actuator/health/readiness")).statusCode())
                     .as("actuator is on the management port only").isEqualTo(404);
 
-            var created = Http.postJson(container.url("http", "/v1/topics"), "{\"name\": \"orders\"}");
+            var created = Http.postJson(broker.baseUrl() + "/v1/topics", "{\"name\": \"orders\"}");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            assertThat(Http.get(container.url("http", "/v1/topics")).body())
+            assertThat(Http.get(broker.baseUrl() + "/v1/topics").body())
                     .as("backbone.topics.default-partitions from the chart's config")
                     .containsPattern("\"name\":\"orders\",\"partitions\":2\\b");
         }
     }
 
-    private static void awaitReady(ChartContainer container, RunningProcess broker) {
-        String readiness = container.url(container.container().getReadinessProbe().getHttpGet());
-        Deadline.await("readiness of " + readiness, START_TIMEOUT, () -> {
-            if (!broker.isAlive()) {
-                throw new AssertionError("The broker exited: " + broker.tail());
-            }
-            try {
-                return Http.get(readiness).statusCode() == 200 ? Optional.of(true) : Optional.empty();
-            } catch (RuntimeException notYetListening) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    private static void assertProbesAnswer(ChartContainer container, RunningProcess broker) {
-        Container spec = container.container();
+    private static void assertProbesAnswer(ChartBroker broker) {
+        Container spec = broker.container().container();
         for (var probe : List.of(spec.getStartupProbe(), spec.getLivenessProbe(), spec.getReadinessProbe())) {
-            var answer = Http.get(container.url(probe.getHttpGet()));
+            var answer = Http.get(broker.container().url(probe.getHttpGet()));
             assertThat(answer.statusCode()).as("%s: %s%n%s", probe.getHttpGet().getPath(), answer.body(),
-                    broker.tail()).isEqualTo(200);
+                    broker.process().tail()).isEqualTo(200);
         }
     }
 
