@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import dev.backbone.deploy.support.ChartContainer;
 import dev.backbone.deploy.support.Project;
 import dev.backbone.deploy.support.RenderedChart;
 import io.fabric8.kubernetes.api.model.Container;
@@ -24,12 +23,18 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The Helm chart, through Helm itself (helm-java runs Helm's Go code in this JVM): {@code lint --strict} with the
@@ -230,6 +235,40 @@ class HelmChartTest {
         assertThatThrownBy(() -> RenderedChart.renderWith(values)).hasMessageContaining("auth");
     }
 
+    /**
+     * Bitnami's rule, and the values table of docs/DEPLOY.md: every value has a {@code ## @param} line (a free-form
+     * map such as {@code config} is one value), every {@code @param} names a value, and the table lists each.
+     */
+    @Test
+    void everyValueIsDocumentedInValuesYamlAndDeployMd() throws IOException {
+        String valuesText = Files.readString(Project.chart().resolve("values.yaml"));
+        Set<String> params = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^\\s*## @param (\\S+) ").matcher(valuesText);
+        while (m.find()) {
+            params.add(m.group(1));
+        }
+        Set<String> leaves = new TreeSet<>();
+        collectLeaves("", new YAMLMapper().readTree(valuesText), leaves);
+        List<String> undocumented = leaves.stream()
+                .filter(leaf -> params.stream().noneMatch(p -> leaf.equals(p) || leaf.startsWith(p + "."))).toList();
+        assertThat(undocumented).as("values without ## @param").isEmpty();
+        List<String> dangling = params.stream()
+                .filter(p -> leaves.stream().noneMatch(l -> l.equals(p) || l.startsWith(p + "."))).toList();
+        assertThat(dangling).as("@param lines naming no value").isEmpty();
+        String deployMd = Files.readString(Project.resolve("docs/DEPLOY.md"));
+        assertThat(params).allSatisfy(p -> assertThat(deployMd).as("docs/DEPLOY.md values table")
+                .contains("| `" + p + "` |"));
+    }
+
+    private static void collectLeaves(String prefix, JsonNode node, Set<String> leaves) {
+        if (node.isObject() && !node.isEmpty()) {
+            node.properties().forEach(e -> collectLeaves(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+                    e.getValue(), leaves));
+        } else {
+            leaves.add(prefix);
+        }
+    }
+
     static Map<String, String> env(Container container) {
         return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
     }
@@ -237,9 +276,5 @@ class HelmChartTest {
     static Map<String, String> mounts(Container container) {
         return container.getVolumeMounts().stream()
                 .collect(Collectors.toMap(m -> m.getName(), m -> m.getMountPath()));
-    }
-
-    static StatefulSet statefulSet(RenderedChart chart) {
-        return ChartContainer.statefulSet(chart);
     }
 }
