@@ -3,8 +3,10 @@ package dev.backbone.server.http.edge;
 import dev.backbone.server.error.Problem;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.error.ProblemWebExceptionHandler;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -46,8 +48,11 @@ public final class EdgeServerCustomizer implements NettyServerCustomizer {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(EdgeServerCustomizer.class.getName());
+
     private final Settings settings;
     private final byte[] headTimeoutAnswer;
+    private final AtomicBoolean warnedNoCodec = new AtomicBoolean();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicLong headTimeouts = new AtomicLong();
 
@@ -72,9 +77,11 @@ public final class EdgeServerCustomizer implements NettyServerCustomizer {
         ChannelPipelineConfigurer ours = (observer, channel, remote) -> {
             openConnections.incrementAndGet();
             channel.closeFuture().addListener(closed -> openConnections.decrementAndGet());
-            if (!settings.requestHeadTimeout().isZero()) {
-                RequestHeadTimeout.install(channel.pipeline(), settings.requestHeadTimeout(), headTimeoutAnswer,
-                        headTimeouts::incrementAndGet);
+            if (!settings.requestHeadTimeout().isZero() && !RequestHeadTimeout.install(channel.pipeline(),
+                    settings.requestHeadTimeout(), headTimeoutAnswer, headTimeouts::incrementAndGet)
+                    && warnedNoCodec.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "connections of this server have no HTTP/1.1 codec when they open (HTTP/2?); "
+                        + "the request head timeout is not applied to them: " + channel.pipeline().names());
             }
         };
         // Reactor Netty keeps one channel-init hook: run any earlier one first.
