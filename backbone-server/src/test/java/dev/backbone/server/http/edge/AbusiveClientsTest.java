@@ -91,6 +91,31 @@ class AbusiveClientsTest {
     }
 
     @Test
+    void aSlowButSteadyBodyAfter100ContinueIsNotMistakenForASlowHead() throws Exception {
+        String line = "{\"records\": [{\"value\": \"steady\"}]}";
+        try (Socket steady = new Socket("127.0.0.1", broker.port())) {
+            steady.setSoTimeout(15_000);
+            OutputStream out = steady.getOutputStream();
+            out.write(("POST /v1/topics/steady-body/records HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    + "application/json\r\nContent-Length: " + line.length() + "\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] interim = new byte[25];
+            assertThat(steady.getInputStream().readNBytes(interim, 0, interim.length)).isEqualTo(interim.length);
+            assertThat(new String(interim, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 100 Continue");
+            // Five pieces 400 ms apart: 2 s in all, twice the head timeout, each gap within the body timeout.
+            byte[] body = line.getBytes(StandardCharsets.US_ASCII);
+            int piece = (body.length + 4) / 5;
+            for (int from = 0; from < body.length; from += piece) {
+                Thread.sleep(400);
+                out.write(body, from, Math.min(piece, body.length - from));
+                out.flush();
+            }
+            assertThat(readUntilClosed(steady.getInputStream())).contains("HTTP/1.1 200 ").contains("\"offset\":0");
+        }
+    }
+
+    @Test
     void aHeadLargerThanTheLimitIs431() throws Exception {
         try (Socket large = new Socket("127.0.0.1", broker.port())) {
             large.setSoTimeout(10_000);
