@@ -1,0 +1,102 @@
+package dev.backbone.spring.audit;
+
+import java.lang.reflect.Method;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+
+/**
+ * Around every {@link Audited} method: runs it, then records one {@link AuditEntry} with the outcome. A failure to
+ * record is logged at ERROR and never changes what the method returned or threw.
+ *
+ * <p>Thread-safe; parsed expressions are cached per method.
+ */
+public final class AuditedMethodInterceptor implements MethodInterceptor {
+
+    private static final Log log = LogFactory.getLog(AuditedMethodInterceptor.class);
+
+    private final AuditTrail trail;
+
+    private final CurrentActor currentActor;
+
+    private final SpelExpressionParser parser = new SpelExpressionParser();
+
+    private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+    private final ConcurrentMap<Method, Expression> entityExpressions = new ConcurrentHashMap<>();
+
+    public AuditedMethodInterceptor(AuditTrail trail, CurrentActor currentActor) {
+        this.trail = trail;
+        this.currentActor = currentActor;
+    }
+
+    @Override
+    public Object invoke(MethodInvocation invocation) throws Throwable {
+        Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(),
+                invocation.getThis() == null ? invocation.getMethod().getDeclaringClass()
+                        : invocation.getThis().getClass());
+        Audited audited = AnnotatedElementUtils.findMergedAnnotation(method, Audited.class);
+        if (audited == null) {
+            return invocation.proceed();
+        }
+        String actor = currentActor.name();
+        Object result;
+        try {
+            result = invocation.proceed();
+        } catch (Throwable failure) {
+            record(audited, method, invocation, actor, null, failure);
+            throw failure;
+        }
+        record(audited, method, invocation, actor, result, null);
+        return result;
+    }
+
+    private void record(Audited audited, Method method, MethodInvocation invocation, String actor, Object result,
+                        Throwable failure) {
+        try {
+            String entityId = entityId(audited, method, invocation, result);
+            Map<String, String> details = failure == null ? Map.of()
+                    : Map.of("exception", failure.getClass().getName());
+            AuditEntry entry = new AuditEntry(actor, audited.action(), emptyToNull(audited.entityType()), entityId,
+                    failure == null ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.FAILURE, details, Instant.now());
+            trail.record(entry).whenComplete((offset, error) -> {
+                if (error != null) {
+                    log.error("Could not record audit entry " + entry, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.error("Could not record audit entry for " + method + " (action " + audited.action() + ")", e);
+        }
+    }
+
+    private String entityId(Audited audited, Method method, MethodInvocation invocation, Object result) {
+        if (audited.entity().isEmpty()) {
+            return null;
+        }
+        Expression expression = entityExpressions.computeIfAbsent(method,
+                m -> parser.parseExpression(audited.entity()));
+        MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(invocation.getThis(), method,
+                invocation.getArguments(), parameterNames);
+        context.setVariable("result", result);
+        Object value = expression.getValue(context);
+        return value == null ? null : value.toString();
+    }
+
+    private static String emptyToNull(String text) {
+        return text.isEmpty() ? null : text;
+    }
+}
