@@ -1,6 +1,9 @@
 package dev.backbone.spring.audit;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+
+import dev.backbone.client.http.ChainVerification;
 
 /**
  * A tamper-evident audit trail: entries appended to a hash-chained topic, verifiable at any time.
@@ -22,4 +25,12 @@ public interface AuditTrail {
      * @return the broker's verification report
      */
     ChainVerification verify();
+
+    /**
+     * Reads every entry still retained, oldest first. Reads the whole audit topic: meant for audits and the
+     * Actuator endpoint, not for hot paths.
+     *
+     * @return the entries
+     */
+    List<AuditEntry> entries();
 }

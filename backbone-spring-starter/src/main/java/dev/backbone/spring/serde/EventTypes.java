@@ -22,6 +22,41 @@ public final class EventTypes {
         return names.computeIfAbsent(type, EventTypes::resolve);
     }
 
+    /**
+     * The class to read an event into: {@code base} itself, or, when {@code base} is a sealed type, the permitted
+     * subclass (searched through nested sealed types) whose event type name is {@code eventType}.
+     *
+     * @param base      the type the caller asked for
+     * @param eventType the record's event type name, or null
+     * @param <T>       the base type
+     * @return the class to read into; {@code base} when no subclass matches
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Class<? extends T> classFor(Class<T> base, String eventType) {
+        if (eventType == null || !base.isSealed()) {
+            return base;
+        }
+        Class<?> found = subclassNamed(base, eventType);
+        return found == null ? base : (Class<? extends T>) found;
+    }
+
+    private Class<?> subclassNamed(Class<?> type, String eventType) {
+        if (!type.isInterface() && !java.lang.reflect.Modifier.isAbstract(type.getModifiers())
+                && nameOf(type).equals(eventType)) {
+            return type;
+        }
+        if (!type.isSealed()) {
+            return null;
+        }
+        for (Class<?> permitted : type.getPermittedSubclasses()) {
+            Class<?> found = subclassNamed(permitted, eventType);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
     private static String resolve(Class<?> type) {
         EventType annotation = type.getAnnotation(EventType.class);
         if (annotation == null) {

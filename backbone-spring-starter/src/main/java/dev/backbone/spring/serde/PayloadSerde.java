@@ -87,6 +87,15 @@ public final class PayloadSerde {
     }
 
     /**
+     * The event type names of payload classes.
+     *
+     * @return the resolver
+     */
+    public EventTypes eventTypes() {
+        return eventTypes;
+    }
+
+    /**
      * The mapper, for components that write their own JSON (failure envelopes, audit entries).
      *
      * @return the application's mapper
