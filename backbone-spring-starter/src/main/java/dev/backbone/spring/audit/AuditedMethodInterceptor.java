@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -18,6 +19,7 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Around every {@link Audited} method: runs it, then records one {@link AuditEntry} with the outcome. A failure to
@@ -29,9 +31,9 @@ public final class AuditedMethodInterceptor implements MethodInterceptor {
 
     private static final Log log = LogFactory.getLog(AuditedMethodInterceptor.class);
 
-    private final AuditTrail trail;
+    private final Supplier<AuditTrail> trail;
 
-    private final CurrentActor currentActor;
+    private final Supplier<CurrentActor> currentActor;
 
     private final SpelExpressionParser parser = new SpelExpressionParser();
 
@@ -39,9 +41,14 @@ public final class AuditedMethodInterceptor implements MethodInterceptor {
 
     private final ConcurrentMap<Method, Expression> entityExpressions = new ConcurrentHashMap<>();
 
-    public AuditedMethodInterceptor(AuditTrail trail, CurrentActor currentActor) {
-        this.trail = trail;
-        this.currentActor = currentActor;
+    /**
+     * @param trail        where entries go; asked on first use, so that the interceptor, an infrastructure bean
+     *                     created early, does not create the trail early
+     * @param currentActor who acts; asked on first use
+     */
+    public AuditedMethodInterceptor(Supplier<AuditTrail> trail, Supplier<CurrentActor> currentActor) {
+        this.trail = SingletonSupplier.of(trail);
+        this.currentActor = SingletonSupplier.of(currentActor);
     }
 
     @Override
@@ -53,7 +60,7 @@ public final class AuditedMethodInterceptor implements MethodInterceptor {
         if (audited == null) {
             return invocation.proceed();
         }
-        String actor = currentActor.name();
+        String actor = currentActor.get().name();
         Object result;
         try {
             result = invocation.proceed();
@@ -73,7 +80,7 @@ public final class AuditedMethodInterceptor implements MethodInterceptor {
                     : Map.of("exception", failure.getClass().getName());
             AuditEntry entry = new AuditEntry(actor, audited.action(), emptyToNull(audited.entityType()), entityId,
                     failure == null ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.FAILURE, details, Instant.now());
-            trail.record(entry).whenComplete((offset, error) -> {
+            trail.get().record(entry).whenComplete((offset, error) -> {
                 if (error != null) {
                     log.error("Could not record audit entry " + entry, error);
                 }

@@ -29,7 +29,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.type.AnnotationMetadata;
 
@@ -67,10 +66,10 @@ public class BackboneAuditAutoConfiguration {
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean(name = "backboneAuditedAdvisor")
-    static Advisor backboneAuditedAdvisor(@Lazy AuditTrail trail, @Lazy CurrentActor currentActor) {
+    static Advisor backboneAuditedAdvisor(ObjectProvider<AuditTrail> trail, ObjectProvider<CurrentActor> currentActor) {
         DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
                 new AnnotationMatchingPointcut(null, Audited.class, true),
-                new AuditedMethodInterceptor(trail, currentActor));
+                new AuditedMethodInterceptor(trail::getObject, currentActor::getObject));
         advisor.setOrder(0);
         return advisor;
     }
