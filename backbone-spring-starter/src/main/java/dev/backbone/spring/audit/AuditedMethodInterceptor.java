@@ -1,16 +1,22 @@
 package dev.backbone.spring.audit;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -22,8 +28,10 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Around every {@link Audited} method: runs it, then records one {@link AuditEntry} with the outcome. A failure to
- * record is logged at ERROR and never changes what the method returned or threw.
+ * Around every {@link Audited} method: runs it, then records one {@link AuditEntry} with the outcome. On a thread
+ * that may block, the call returns once the entry is stored (so entries are in call order and an acknowledged
+ * action has its entry); on a non-blocking Reactor thread it does not wait. A failure to record is logged at ERROR
+ * and never changes what the method returned or threw.
  *
  * <p>Thread-safe; parsed expressions are cached per method.
  */
@@ -41,14 +49,19 @@ public final class AuditedMethodInterceptor implements MethodInterceptor {
 
     private final ConcurrentMap<Method, Expression> entityExpressions = new ConcurrentHashMap<>();
 
+    private final Supplier<Duration> recordTimeout;
+
     /**
      * @param trail        where entries go; asked on first use, so that the interceptor, an infrastructure bean
      *                     created early, does not create the trail early
-     * @param currentActor who acts; asked on first use
+     * @param currentActor  who acts; asked on first use
+     * @param recordTimeout how long a blocking caller waits for its entry to be stored; asked on first use
      */
-    public AuditedMethodInterceptor(Supplier<AuditTrail> trail, Supplier<CurrentActor> currentActor) {
+    public AuditedMethodInterceptor(Supplier<AuditTrail> trail, Supplier<CurrentActor> currentActor,
+                                    Supplier<Duration> recordTimeout) {
         this.trail = SingletonSupplier.of(trail);
         this.currentActor = SingletonSupplier.of(currentActor);
+        this.recordTimeout = SingletonSupplier.of(recordTimeout);
     }
 
     @Override
@@ -80,12 +93,20 @@ public final class AuditedMethodInterceptor implements MethodInterceptor {
                     : Map.of("exception", failure.getClass().getName());
             AuditEntry entry = new AuditEntry(actor, audited.action(), emptyToNull(audited.entityType()), entityId,
                     failure == null ? AuditEntry.Outcome.SUCCESS : AuditEntry.Outcome.FAILURE, details, Instant.now());
-            trail.get().record(entry).whenComplete((offset, error) -> {
-                if (error != null) {
-                    log.error("Could not record audit entry " + entry, error);
-                }
-            });
-        } catch (RuntimeException e) {
+            CompletableFuture<Long> stored = trail.get().record(entry);
+            if (Schedulers.isInNonBlockingThread()) {
+                stored.whenComplete((offset, error) -> {
+                    if (error != null) {
+                        log.error("Could not record audit entry " + entry, error);
+                    }
+                });
+            } else {
+                stored.get(recordTimeout.get().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("Interrupted while recording the audit entry for " + method, e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.error("Could not record audit entry for " + method + " (action " + audited.action() + ")", e);
         }
     }

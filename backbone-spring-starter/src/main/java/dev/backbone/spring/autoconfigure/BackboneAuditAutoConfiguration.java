@@ -66,10 +66,12 @@ public class BackboneAuditAutoConfiguration {
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean(name = "backboneAuditedAdvisor")
-    static Advisor backboneAuditedAdvisor(ObjectProvider<AuditTrail> trail, ObjectProvider<CurrentActor> currentActor) {
+    static Advisor backboneAuditedAdvisor(ObjectProvider<AuditTrail> trail, ObjectProvider<CurrentActor> currentActor,
+                                          ObjectProvider<BackboneProperties> properties) {
         DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
                 new AnnotationMatchingPointcut(null, Audited.class, true),
-                new AuditedMethodInterceptor(trail::getObject, currentActor::getObject));
+                new AuditedMethodInterceptor(trail::getObject, currentActor::getObject,
+                        () -> properties.getObject().getResponseTimeout()));
         advisor.setOrder(0);
         return advisor;
     }

@@ -12,6 +12,7 @@ import dev.backbone.client.http.Flush;
 import dev.backbone.client.http.KeyAppendResult;
 import dev.backbone.client.http.KeyStreamPage;
 import dev.backbone.client.http.KeyedEvent;
+import dev.backbone.client.http.UnknownTopicException;
 import dev.backbone.client.http.VersionedEvent;
 import dev.backbone.spring.serde.BackboneHeaders;
 import dev.backbone.spring.serde.PayloadSerde;
@@ -68,7 +69,13 @@ public final class BackboneEventStore implements EventStore {
         List<StoredEvent<T>> events = new ArrayList<>();
         long next = fromVersion;
         while (true) {
-            KeyStreamPage page = client.readKey(topic, key, next, PAGE_SIZE).block(timeout);
+            KeyStreamPage page;
+            try {
+                page = client.readKey(topic, key, next, PAGE_SIZE).block(timeout);
+            } catch (UnknownTopicException e) {
+                // A topic nobody appended to yet holds no stream: an aggregate never seen is simply empty.
+                return events;
+            }
             for (VersionedEvent event : page.events()) {
                 events.add(toStored(event, type));
             }

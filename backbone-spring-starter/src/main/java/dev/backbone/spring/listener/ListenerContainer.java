@@ -89,7 +89,8 @@ public final class ListenerContainer {
             long intervalMillis = member.heartbeatInterval().toMillis();
             heartbeats.scheduleWithFixedDelay(member::heartbeat, intervalMillis, intervalMillis,
                     TimeUnit.MILLISECONDS);
-            Thread thread = daemon(member, "backbone-listener-" + id + "-" + i);
+            // Not a daemon: like a web server's threads, running listeners keep a service without one alive.
+            Thread thread = new Thread(member, "backbone-listener-" + id + "-" + i);
             threads.add(thread);
             thread.start();
         }

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import dev.backbone.client.Murmur2Partitioner;
 import dev.backbone.client.http.BackboneClient;
+import dev.backbone.client.http.BackboneProblemException;
 import dev.backbone.client.http.IdempotentProducer;
 import dev.backbone.client.http.ProducerRecord;
 import dev.backbone.client.http.ProduceResult;
@@ -153,17 +154,35 @@ final class PublisherSender implements Runnable {
     private void requestMetadata(String topic) {
         metadataRequestedAt.put(topic, System.nanoTime());
         client.describeTopic(topic)
-                .onErrorResume(UnknownTopicException.class, e -> client.createTopicIfMissing(topic, 0, Map.of()))
+                .onErrorResume(UnknownTopicException.class, e -> createWithBrokerDefaults(topic))
                 .map(TopicInfo::partitions)
                 .subscribe(
                         partitions -> inbox.add(new MetadataAnswer(topic, partitions.size(), null)),
                         error -> inbox.add(new MetadataAnswer(topic, 0, error)));
     }
 
+    /**
+     * Creates a missing topic with the broker's default partition count (a request without a count); a client
+     * that cannot send such a request gets one partition.
+     */
+    private reactor.core.publisher.Mono<TopicInfo> createWithBrokerDefaults(String topic) {
+        return client.createTopicIfMissing(topic, 0, Map.of())
+                .onErrorResume(e -> e instanceof BackboneProblemException p && p.status() == 400,
+                        e -> client.createTopicIfMissing(topic, 1, Map.of()));
+    }
+
     private void onMetadata(MetadataAnswer answer) {
         if (answer.error() != null || answer.partitions() < 1) {
             lastError = answer.error();
             log.debug("Could not learn the partitions of topic '" + answer.topic() + "'", answer.error());
+            if (isPermanent(answer.error())) {
+                // A refusal such as an invalid topic name or a denied access will not change by waiting.
+                metadataRequestedAt.remove(answer.topic());
+                List<PendingRecord> waiting = awaitingMetadata.remove(answer.topic());
+                if (waiting != null) {
+                    waiting.forEach(r -> fail(r, answer.error()));
+                }
+            }
             return;
         }
         metadataRequestedAt.remove(answer.topic());
@@ -172,6 +191,11 @@ final class PublisherSender implements Runnable {
         if (waiting != null) {
             waiting.forEach(this::place);
         }
+    }
+
+    private static boolean isPermanent(Throwable error) {
+        return error instanceof BackboneProblemException problem && problem.status() >= 400
+                && problem.status() < 500 && problem.status() != 408 && problem.status() != 429;
     }
 
     private void retryMetadata(long now) {

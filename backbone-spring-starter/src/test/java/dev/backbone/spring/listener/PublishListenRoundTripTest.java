@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.backbone.client.http.BackboneClient;
 import dev.backbone.client.http.GroupDescription;
+import dev.backbone.client.http.UnknownGroupException;
 import dev.backbone.spring.publish.BackbonePublisher;
 import dev.backbone.spring.publish.PublishResult;
 import dev.backbone.spring.serde.EventType;
@@ -82,9 +83,13 @@ class PublishListenRoundTripTest {
         runner.run(first -> runner.run(second -> {
             BackboneClient client = first.getBean(BackboneClient.class);
             Deadline.await(Duration.ofSeconds(20), "two members with two partitions each", () -> {
-                GroupDescription group = client.describeGroup("split").block(Duration.ofSeconds(5));
-                return group.members().size() == 2
-                        && group.members().stream().allMatch(m -> m.assignments().size() == 2);
+                try {
+                    GroupDescription group = client.describeGroup("split").block(Duration.ofSeconds(5));
+                    return group.members().size() == 2
+                            && group.members().stream().allMatch(m -> m.assignments().size() == 2);
+                } catch (UnknownGroupException e) {
+                    return false;
+                }
             });
             publish(first, "split", 2_000);
             Collector a = first.getBean(Collector.class);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.backbone.client.http.BackboneClient;
 import dev.backbone.client.http.GroupDescription;
+import dev.backbone.client.http.UnknownGroupException;
 import dev.backbone.spring.publish.BackbonePublisher;
 import dev.backbone.spring.testing.ChildJvm;
 import dev.backbone.spring.testing.Deadline;
@@ -86,8 +87,12 @@ class RedeliveryAfterKillTest {
     }
 
     private static int members(BackboneClient client) {
-        GroupDescription group = client.describeGroup("crash").block(Duration.ofSeconds(5));
-        return group.members().size();
+        try {
+            GroupDescription group = client.describeGroup("crash").block(Duration.ofSeconds(5));
+            return group.members().size();
+        } catch (UnknownGroupException e) {
+            return 0;
+        }
     }
 
     private static void readChild(Process child, Set<Long> handled) {
@@ -95,6 +100,7 @@ class RedeliveryAfterKillTest {
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
+                System.out.println("child> " + line);
                 if (line.startsWith("HANDLED ")) {
                     handled.add(Long.parseLong(line.substring("HANDLED ".length()).trim()));
                 }
