@@ -23,7 +23,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,23 +157,23 @@ class ClientRetryTest {
             client.describeTopic("retry-a").block(WAIT);
             client.describeTopic("retry-a").block(WAIT);
         }
-        String sent = proxy.sentText().toLowerCase(java.util.Locale.ROOT);
+        String sent = proxy.sentText().toLowerCase(Locale.ROOT);
         assertThat(sent).contains("authorization: bearer token-1\r\n").contains("authorization: bearer token-2\r\n")
                 .contains("user-agent: retry-test/1\r\n");
         try (BackboneClient anonymous = viaProxy(b -> b)) {
             int before = proxy.sentText().length();
             anonymous.describeTopic("retry-a").block(WAIT);
-            assertThat(proxy.sentText().substring(before).toLowerCase(java.util.Locale.ROOT))
+            assertThat(proxy.sentText().substring(before).toLowerCase(Locale.ROOT))
                     .doesNotContain("authorization");
         }
     }
 
-    private BackboneClient viaProxy(java.util.function.UnaryOperator<BackboneClientSettings.Builder> settings) {
+    private BackboneClient viaProxy(UnaryOperator<BackboneClientSettings.Builder> settings) {
         return new BackboneClient(settings.apply(BackboneClientSettings.builder(proxy.url()).retry(QUICK)).build());
     }
 
     private static List<ProducerRecord> records(String prefix, int count) {
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> ProducerRecord.of(null,
+        return IntStream.range(0, count).mapToObj(i -> ProducerRecord.of(null,
                 (prefix + i).getBytes(StandardCharsets.UTF_8))).toList();
     }
 }
