@@ -21,15 +21,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 
 /** Retries, timeouts and credentials, through a proxy that drops connections and swallows requests. */
 @EmbeddedBackbone(topics = {"retry-a", "retry-b", "retry-c", "retry-d"})
@@ -75,6 +79,29 @@ class ClientRetryTest {
         }
         assertThat(direct.offsets("retry-a", 0).block(WAIT).endOffset()).isEqualTo(5);
         assertThat(direct.fetch("retry-a", 0, 0, FetchOptions.DEFAULT).block(WAIT).records()).hasSize(5);
+    }
+
+    @Test
+    void theIdempotentProducerRidesOutABrokerRestart(@TempDir Path dir) throws Exception {
+        EmbeddedBroker first = EmbeddedBroker.builder().dataDir(dir).start();
+        try (CuttingProxy restartable = new CuttingProxy(first.port());
+             BackboneClient client = new BackboneClient(BackboneClientSettings.builder(restartable.url())
+                     .retry(new RetrySettings(400, Duration.ofMillis(50), Duration.ofMillis(500), 2)).build())) {
+            client.createTopic("restart-a", 1, Map.of()).block(WAIT);
+            IdempotentProducer producer = client.idempotentProducer();
+            producer.send("restart-a", 0, records("before", 2), null).block(WAIT);
+            first.close();
+            Mono<ProduceResult> during = producer.send("restart-a", 0, records("during", 3), null).cache();
+            during.subscribe(r -> { }, e -> { });
+            try (EmbeddedBroker second = EmbeddedBroker.builder().dataDir(dir).start()) {
+                restartable.upstreamPort(second.port());
+                ProduceResult result = during.block(WAIT);
+                assertThat(result.firstOffset()).isEqualTo(2);
+                assertThat(producer.send("restart-a", 0, records("after", 1), null).block(WAIT).firstOffset())
+                        .as("the sequence continues on the restarted broker").isEqualTo(5);
+                assertThat(client.offsets("restart-a", 0).block(WAIT).endOffset()).isEqualTo(6);
+            }
+        }
     }
 
     @Test
