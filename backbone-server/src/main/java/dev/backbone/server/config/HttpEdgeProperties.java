@@ -23,10 +23,11 @@ public class HttpEdgeProperties {
     private Duration requestHeadTimeout = Duration.ofSeconds(10);
 
     /**
-     * The longest gap between two reads of a request body; a client silent for longer is disconnected. A streaming
-     * (NDJSON) producer with nothing to send keeps its request alive with blank lines. Zero turns the check off.
+     * The longest gap between two reads of a request body; a client silent for longer is disconnected. Off (zero) by
+     * default: the gap also counts time the broker itself holds back reading a streaming (NDJSON) body while its
+     * appends are slow, which would cut a healthy stream. Set it where no client streams produce.
      */
-    private Duration bodyReadTimeout = Duration.ofSeconds(30);
+    private Duration bodyReadTimeout = Duration.ZERO;
 
     private final Cors cors = new Cors();
 
