@@ -3,13 +3,12 @@ package dev.backbone.server.log;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.client.batch.RecordBatchValidator;
+import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +52,7 @@ final class LocalPartitionLog implements PartitionLog {
     private record LogEnd(long offset, LogSegment segment, long position) {
     }
 
+    private final StorageFiles files;
     private final TopicPartition topicPartition;
     private final Path dir;
     private final Clock clock;
@@ -86,9 +86,10 @@ final class LocalPartitionLog implements PartitionLog {
     private long directorySyncedForBase = -1;
     private boolean flushClosed;
 
-    private LocalPartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, List<LogSegment> loaded,
-                              long logStartCheckpoint, Clock clock, Flusher flusher,
+    private LocalPartitionLog(StorageFiles files, TopicPartition topicPartition, Path dir, LogConfig config,
+                              List<LogSegment> loaded, long logStartCheckpoint, Clock clock, Flusher flusher,
                               ScheduledExecutorService scheduler, Duration fileDeleteDelay) {
+        this.files = files;
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
@@ -117,13 +118,19 @@ final class LocalPartitionLog implements PartitionLog {
      *                           on are scanned); ignored after a clean shutdown
      * @param logStartCheckpoint the log start offset last written, or -1
      */
-    static LocalPartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, long recoveryPoint,
-                                  boolean cleanShutdown, long logStartCheckpoint, Clock clock, Flusher flusher,
-                                  ScheduledExecutorService scheduler, Duration fileDeleteDelay) throws IOException {
-        List<LogSegment> loaded = LogLoader.load(dir, config, recoveryPoint, cleanShutdown, logStartCheckpoint,
-                clock.millis());
-        return new LocalPartitionLog(topicPartition, dir, config, loaded, logStartCheckpoint, clock, flusher,
+    static LocalPartitionLog open(StorageFiles files, TopicPartition topicPartition, Path dir, LogConfig config,
+                                  long recoveryPoint, boolean cleanShutdown, long logStartCheckpoint, Clock clock,
+                                  Flusher flusher, ScheduledExecutorService scheduler, Duration fileDeleteDelay)
+            throws IOException {
+        List<LogSegment> loaded = LogLoader.load(files, dir, config, recoveryPoint, cleanShutdown,
+                logStartCheckpoint, clock.millis());
+        return new LocalPartitionLog(files, topicPartition, dir, config, loaded, logStartCheckpoint, clock, flusher,
                 scheduler, fileDeleteDelay);
+    }
+
+    @Override
+    public StorageFiles files() {
+        return files;
     }
 
     @Override
@@ -267,7 +274,7 @@ final class LocalPartitionLog implements PartitionLog {
             return false;
         }
         // The new file exists before the old indexes are sealed, so a failure leaves the old segment active.
-        LogSegment next = LogSegment.create(dir, nextOffset, nowMs);
+        LogSegment next = LogSegment.create(files, dir, nextOffset, nowMs);
         segment.seal(false);
         segments.put(next.baseOffset(), next);
         unflushedSealed.add(segment);
@@ -384,9 +391,7 @@ final class LocalPartitionLog implements PartitionLog {
     }
 
     private void syncDirectory() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        files.syncDirectory(dir);
     }
 
     /** An fsync failed: the written data may or may not be durable, so refuse further appends. flushMonitor held. */
@@ -408,7 +413,7 @@ final class LocalPartitionLog implements PartitionLog {
                 throw new OffsetOutOfRangeException(topicPartition, offset, start, end.offset());
             }
             if (offset == end.offset()) {
-                return new LogSlice(end.segment().logFile(), end.position(), 0, offset, offset);
+                return new LogSlice(end.segment().logFile(), end.position(), 0, offset, offset, files);
             }
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
             if (entry == null) {

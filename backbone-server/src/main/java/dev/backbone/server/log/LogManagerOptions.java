@@ -1,5 +1,7 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,14 +13,21 @@ import java.util.Objects;
  * @param fileDeleteDelay        how long a deleted segment's files stay (renamed {@code .deleted}) before they
  *                               are removed, so that readers already sending them (sendfile) can finish
  * @param clock                  the time source for retention by age and roll by age
+ * @param files                  the file system the logs live on: the real one, or a simulated disk in tests
  */
-public record LogManagerOptions(Duration retentionCheckInterval, Duration fileDeleteDelay, Clock clock) {
+public record LogManagerOptions(Duration retentionCheckInterval, Duration fileDeleteDelay, Clock clock,
+                                StorageFiles files) {
 
     public static final LogManagerOptions DEFAULT = new LogManagerOptions(Duration.ofMinutes(1),
             Duration.ofMinutes(1), Clock.systemUTC());
 
+    public LogManagerOptions(Duration retentionCheckInterval, Duration fileDeleteDelay, Clock clock) {
+        this(retentionCheckInterval, fileDeleteDelay, clock, StorageFiles.real());
+    }
+
     public LogManagerOptions {
         Objects.requireNonNull(retentionCheckInterval, "retentionCheckInterval");
+        Objects.requireNonNull(files, "files");
         Objects.requireNonNull(fileDeleteDelay, "fileDeleteDelay");
         Objects.requireNonNull(clock, "clock");
         if (retentionCheckInterval.isNegative() || retentionCheckInterval.isZero()) {
@@ -30,14 +39,18 @@ public record LogManagerOptions(Duration retentionCheckInterval, Duration fileDe
     }
 
     public LogManagerOptions withRetentionCheckInterval(Duration value) {
-        return new LogManagerOptions(value, fileDeleteDelay, clock);
+        return new LogManagerOptions(value, fileDeleteDelay, clock, files);
     }
 
     public LogManagerOptions withFileDeleteDelay(Duration value) {
-        return new LogManagerOptions(retentionCheckInterval, value, clock);
+        return new LogManagerOptions(retentionCheckInterval, value, clock, files);
     }
 
     public LogManagerOptions withClock(Clock value) {
-        return new LogManagerOptions(retentionCheckInterval, fileDeleteDelay, value);
+        return new LogManagerOptions(retentionCheckInterval, fileDeleteDelay, value, files);
+    }
+
+    public LogManagerOptions withFiles(StorageFiles value) {
+        return new LogManagerOptions(retentionCheckInterval, fileDeleteDelay, clock, value);
     }
 }

@@ -1,14 +1,13 @@
 package dev.backbone.server.log;
 
 import dev.backbone.client.batch.RecordBatchHeader;
+import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.OptionalLong;
@@ -40,6 +39,7 @@ final class LogSegment {
 
     private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
 
+    private final StorageFiles files;
     private final Path dir;
     private final long baseOffset;
     private final Path logFile;
@@ -58,7 +58,9 @@ final class LogSegment {
     private int bytesSinceTimeEntry;
     private long createdMs;
 
-    private LogSegment(Path dir, long baseOffset, FileChannel channel, int sizeBytes, long createdMs) {
+    private LogSegment(StorageFiles files, Path dir, long baseOffset, FileChannel channel, int sizeBytes,
+                       long createdMs) {
+        this.files = files;
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.logFile = SegmentFiles.logFile(dir, baseOffset);
@@ -68,41 +70,60 @@ final class LogSegment {
         this.nextOffset = baseOffset;
         this.maxTimestampOffset = baseOffset;
         this.createdMs = createdMs;
-        this.offsetIndex = SparseIndex.empty(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
-        this.timeIndex = SparseIndex.empty(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
+        this.offsetIndex = SparseIndex.empty(files, SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
+        this.timeIndex = SparseIndex.empty(files, SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
     }
 
     /** Creates the files of a new, empty segment. An empty leftover file of the same name is reused. */
-    static LogSegment create(Path dir, long baseOffset, long nowMs) throws IOException {
+    static LogSegment create(StorageFiles files, Path dir, long baseOffset, long nowMs) throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            channel = files.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = files.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (channel.size() != 0) {
                 channel.close();
                 throw new IOException("cannot create segment " + file + ": a non-empty file of that name exists", e);
             }
         }
-        Files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
-        Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
-        return new LogSegment(dir, baseOffset, channel, 0, nowMs);
+        try {
+            files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
+            files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        } catch (IOException e) {
+            closeAfterFailure(channel, e);
+            throw e;
+        }
+        return new LogSegment(files, dir, baseOffset, channel, 0, nowMs);
+    }
+
+    private static void closeAfterFailure(FileChannel channel, IOException failure) {
+        try {
+            channel.close();
+        } catch (IOException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
     }
 
     /** Opens an existing segment; its indexes and end are set by {@link #loadIndexes} or {@link #recover}. */
-    static LogSegment open(Path dir, long baseOffset, long nowMs) throws IOException {
+    static LogSegment open(StorageFiles files, Path dir, long baseOffset, long nowMs) throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = files.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = channel.size();
         if (size > Integer.MAX_VALUE) {
             channel.close();
             throw new IOException("segment " + file + " is " + size + " bytes, larger than 2 GiB");
         }
         // After a restart a segment's age for roll by age counts from its last write (no portable creation time).
-        long lastModifiedMs = Files.getLastModifiedTime(file).toMillis();
-        return new LogSegment(dir, baseOffset, channel, (int) size, Math.min(nowMs, lastModifiedMs));
+        long lastModifiedMs;
+        try {
+            lastModifiedMs = files.lastModifiedMillis(file);
+        } catch (IOException e) {
+            closeAfterFailure(channel, e);
+            throw e;
+        }
+        return new LogSegment(files, dir, baseOffset, channel, (int) size, Math.min(nowMs, lastModifiedMs));
     }
 
     long baseOffset() {
@@ -247,7 +268,7 @@ final class LogSegment {
                 next = walker.lastOffset() + 1;
             }
         }
-        return new LogSlice(logFile, start, (int) (end - start), firstOffset, next);
+        return new LogSlice(logFile, start, (int) (end - start), firstOffset, next, files);
     }
 
     /** A walker left on the batch holding {@code offset}, or null when none below {@code limit} does. */
@@ -300,8 +321,10 @@ final class LogSegment {
      * @param active true to keep the entries in memory for appends, false to map the files
      */
     boolean loadIndexes(boolean active) throws IOException {
-        SparseIndex offsets = SparseIndex.load(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset), active);
-        SparseIndex times = SparseIndex.load(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset), active);
+        SparseIndex offsets = SparseIndex.load(files, SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset),
+                active);
+        SparseIndex times = SparseIndex.load(files, SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset),
+                active);
         long fileSize = channel.size();
         if (offsets == null || times == null || fileSize != sizeBytes
                 || !increasing(offsets.view(), true, fileSize) || !increasing(times.view(), false, Long.MAX_VALUE)) {
@@ -389,8 +412,8 @@ final class LogSegment {
      * rebuilds both indexes in memory, and cuts the file at the first batch that is torn or invalid.
      */
     Recovery recover(int indexIntervalBytes) throws IOException {
-        offsetIndex = SparseIndex.empty(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
-        timeIndex = SparseIndex.empty(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
+        offsetIndex = SparseIndex.empty(files, SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
+        timeIndex = SparseIndex.empty(files, SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
         maxTimestamp = NO_TIMESTAMP;
         maxTimestampOffset = baseOffset;
         bytesSinceOffsetEntry = 0;
@@ -469,9 +492,8 @@ final class LogSegment {
     void markDeleted() throws IOException {
         deleted = true;
         for (Path file : files()) {
-            if (Files.exists(file)) {
-                Files.move(file, file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX),
-                        StandardCopyOption.ATOMIC_MOVE);
+            if (files.exists(file)) {
+                files.moveAtomically(file, file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX));
             }
         }
     }
@@ -480,8 +502,8 @@ final class LogSegment {
     void deleteFiles() throws IOException {
         channel.close();
         for (Path file : files()) {
-            Files.deleteIfExists(file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX));
-            Files.deleteIfExists(file);
+            files.deleteIfExists(file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX));
+            files.deleteIfExists(file);
         }
     }
 

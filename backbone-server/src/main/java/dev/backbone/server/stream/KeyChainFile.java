@@ -8,6 +8,8 @@ import static dev.backbone.server.stream.KeyChainDescriptor.PREVIOUS_POSITION_OF
 import static dev.backbone.server.stream.KeyChainDescriptor.RECORD_OFFSET_OFFSET;
 import static dev.backbone.server.stream.KeyChainDescriptor.VERSION_OFFSET;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -46,8 +48,8 @@ final class KeyChainFile implements Closeable {
     }
 
     /** Opens or creates the file; its whole content counts as written (recovery validates it with {@link #scan}). */
-    static KeyChainFile open(Path path) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+    static KeyChainFile open(StorageFiles files, Path path) throws IOException {
+        FileChannel channel = files.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         return new KeyChainFile(path, channel, channel.size());
     }

@@ -44,7 +44,7 @@ public final class TopicRegistry {
     public TopicRegistry(LogManager logManager, TopicRegistryOptions options) throws IOException {
         this.logManager = logManager;
         this.options = options;
-        this.store = new TopicStore(logManager.dataDir());
+        this.store = new TopicStore(logManager.options().files(), logManager.dataDir());
         for (String name : store.pendingDeletions()) {
             LOG.log(Level.WARNING, "finishing the deletion of topic ''{0}'' interrupted by a stop", name);
             deletePartitionsOnDisk(name);
