@@ -186,15 +186,43 @@ public final class LogManager implements AutoCloseable {
             }
             Path dir = dataDir.resolve(tp.directoryName());
             boolean existed = files.isDirectory(dir);
-            LocalPartitionLog log = LocalPartitionLog.open(files, tp, dir, config,
-                    recoveryPoints.getOrDefault(tp, 0L), cleanShutdown, logStarts.getOrDefault(tp, -1L),
-                    options.clock(), flusher, scheduler, options.fileDeleteDelay());
-            if (!existed) {
-                durable.syncDirectory(dataDir);
+            LocalPartitionLog log = null;
+            try {
+                log = LocalPartitionLog.open(files, tp, dir, config, recoveryPoints.getOrDefault(tp, 0L),
+                        cleanShutdown, logStarts.getOrDefault(tp, -1L), options.clock(), flusher, scheduler,
+                        options.fileDeleteDelay());
+                if (!existed) {
+                    durable.syncDirectory(dataDir);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (log != null) {
+                    closeAfterFailure(log, e);
+                }
+                if (!existed) {
+                    removeHalfCreated(dir, e);
+                }
+                throw e;
             }
             logs.put(tp, log);
             openedOnce.add(tp);
             return log;
+        }
+    }
+
+    private static void closeAfterFailure(LocalPartitionLog log, Exception failure) {
+        try {
+            log.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** A partition that failed while being created leaves no directory behind (it would be adopted at start). */
+    private void removeHalfCreated(Path dir, Exception failure) {
+        try {
+            deleteRecursively(files, dir);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
