@@ -53,6 +53,7 @@ final class LocalPartitionLog implements PartitionLog {
     }
 
     private final StorageFiles files;
+    private final OpenFileBudget budget;
     private final TopicPartition topicPartition;
     private final Path dir;
     private final Clock clock;
@@ -86,10 +87,11 @@ final class LocalPartitionLog implements PartitionLog {
     private long directorySyncedForBase = -1;
     private boolean flushClosed;
 
-    private LocalPartitionLog(StorageFiles files, TopicPartition topicPartition, Path dir, LogConfig config,
-                              List<LogSegment> loaded, long logStartCheckpoint, Clock clock, Flusher flusher,
-                              ScheduledExecutorService scheduler, Duration fileDeleteDelay) {
+    private LocalPartitionLog(StorageFiles files, OpenFileBudget budget, TopicPartition topicPartition, Path dir,
+                              LogConfig config, List<LogSegment> loaded, long logStartCheckpoint, Clock clock,
+                              Flusher flusher, ScheduledExecutorService scheduler, Duration fileDeleteDelay) {
         this.files = files;
+        this.budget = budget;
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
@@ -118,14 +120,15 @@ final class LocalPartitionLog implements PartitionLog {
      *                           on are scanned); ignored after a clean shutdown
      * @param logStartCheckpoint the log start offset last written, or -1
      */
-    static LocalPartitionLog open(StorageFiles files, TopicPartition topicPartition, Path dir, LogConfig config,
-                                  long recoveryPoint, boolean cleanShutdown, long logStartCheckpoint, Clock clock,
-                                  Flusher flusher, ScheduledExecutorService scheduler, Duration fileDeleteDelay)
+    static LocalPartitionLog open(StorageFiles files, OpenFileBudget budget, TopicPartition topicPartition,
+                                  Path dir, LogConfig config, long recoveryPoint, boolean cleanShutdown,
+                                  long logStartCheckpoint, Clock clock, Flusher flusher,
+                                  ScheduledExecutorService scheduler, Duration fileDeleteDelay)
             throws IOException {
-        List<LogSegment> loaded = LogLoader.load(files, dir, config, recoveryPoint, cleanShutdown,
+        List<LogSegment> loaded = LogLoader.load(files, budget, dir, config, recoveryPoint, cleanShutdown,
                 logStartCheckpoint, clock.millis());
-        return new LocalPartitionLog(files, topicPartition, dir, config, loaded, logStartCheckpoint, clock, flusher,
-                scheduler, fileDeleteDelay);
+        return new LocalPartitionLog(files, budget, topicPartition, dir, config, loaded, logStartCheckpoint, clock,
+                flusher, scheduler, fileDeleteDelay);
     }
 
     @Override
@@ -274,7 +277,7 @@ final class LocalPartitionLog implements PartitionLog {
             return false;
         }
         // The new file exists before the old indexes are sealed, so a failure leaves the old segment active.
-        LogSegment next = LogSegment.create(files, dir, nextOffset, nowMs);
+        LogSegment next = LogSegment.create(files, budget, dir, nextOffset, nowMs);
         segment.seal(false);
         segments.put(next.baseOffset(), next);
         unflushedSealed.add(segment);

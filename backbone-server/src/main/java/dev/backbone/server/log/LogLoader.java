@@ -28,17 +28,18 @@ final class LogLoader {
     }
 
     /** The segments, oldest first, the last one active; never empty. */
-    static List<LogSegment> load(StorageFiles files, Path dir, LogConfig config, long recoveryPoint,
-                                 boolean cleanShutdown, long logStartCheckpoint, long nowMs) throws IOException {
+    static List<LogSegment> load(StorageFiles files, OpenFileBudget budget, Path dir, LogConfig config,
+                                 long recoveryPoint, boolean cleanShutdown, long logStartCheckpoint, long nowMs)
+            throws IOException {
         files.createDirectories(dir);
         TreeSet<Long> bases = cleanDirectory(files, dir);
         if (bases.isEmpty()) {
-            return List.of(LogSegment.create(files, dir, Math.max(0, logStartCheckpoint), nowMs));
+            return List.of(LogSegment.create(files, budget, dir, Math.max(0, logStartCheckpoint), nowMs));
         }
         List<LogSegment> opened = new ArrayList<>();
         try {
             for (long base : bases) {
-                opened.add(LogSegment.open(files, dir, base, nowMs));
+                opened.add(LogSegment.open(files, budget, dir, base, nowMs));
             }
         } catch (IOException e) {
             closeAll(opened, e);

@@ -72,6 +72,7 @@ public final class LogManager implements AutoCloseable {
     private final ConcurrentHashMap<TopicPartition, LocalPartitionLog> logs = new ConcurrentHashMap<>();
     private final Flusher flusher;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final OpenFileBudget openFiles;
     private final Object lifecycle = new Object();
     private boolean closed;
 
@@ -126,6 +127,7 @@ public final class LogManager implements AutoCloseable {
         });
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler.setRemoveOnCancelPolicy(true);
+        this.openFiles = new OpenFileBudget(options.resolvedMaxOpenSegmentFiles(), scheduler);
         long intervalMs = options.retentionCheckInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::backgroundTasks, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
@@ -161,6 +163,16 @@ public final class LogManager implements AutoCloseable {
         return dataDir;
     }
 
+    /** Segment files open now (see {@link LogManagerOptions#maxOpenSegmentFiles}). */
+    public int openSegmentFiles() {
+        return openFiles.openCount();
+    }
+
+    /** The bound on open segment files in force. */
+    public int maxOpenSegmentFiles() {
+        return openFiles.maxOpen();
+    }
+
     public LogManagerOptions options() {
         return options;
     }
@@ -188,9 +200,9 @@ public final class LogManager implements AutoCloseable {
             boolean existed = files.isDirectory(dir);
             LocalPartitionLog log = null;
             try {
-                log = LocalPartitionLog.open(files, tp, dir, config, recoveryPoints.getOrDefault(tp, 0L),
-                        cleanShutdown, logStarts.getOrDefault(tp, -1L), options.clock(), flusher, scheduler,
-                        options.fileDeleteDelay());
+                log = LocalPartitionLog.open(files, openFiles, tp, dir, config,
+                        recoveryPoints.getOrDefault(tp, 0L), cleanShutdown, logStarts.getOrDefault(tp, -1L),
+                        options.clock(), flusher, scheduler, options.fileDeleteDelay());
                 if (!existed) {
                     durable.syncDirectory(dataDir);
                 }

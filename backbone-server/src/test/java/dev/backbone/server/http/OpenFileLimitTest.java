@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A broker that runs out of file descriptors: a child JVM under {@code ulimit -n 512}, given topics of ten
  * partitions until one cannot be created. That creation must answer 503 {@code too-many-open-files} naming the
  * limit, leave nothing of the topic on disk, and the topics already open must keep taking and serving records.
+ * The bound on open segment files is lifted, so that every partition keeps its descriptor and the limit is hit.
  */
 class OpenFileLimitTest {
 
@@ -44,6 +45,7 @@ class OpenFileLimitTest {
         String command = "ulimit -n " + OPEN_FILE_LIMIT + " && exec \"$0\" -Xmx256m -XX:TieredStopAtLevel=1 -cp \"$1\" "
                 + BackboneServerApplication.class.getName() + " --server.address=127.0.0.1 --server.port=\"$2\""
                 + " --backbone.data-dir=\"$3\" --backbone.storage.file-delete-delay=0s --logging.level.root=WARN"
+                + " --backbone.storage.max-open-segment-files=100000"
                 + " --spring.main.banner-mode=off";
         Process broker = new ProcessBuilder("bash", "-c", command, java, System.getProperty("java.class.path"),
                 Integer.toString(port), dataDir.toString()).redirectErrorStream(true).redirectOutput(log.toFile())
