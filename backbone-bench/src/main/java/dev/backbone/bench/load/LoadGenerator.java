@@ -52,6 +52,9 @@ public final class LoadGenerator {
         if (result.lost() > 0) {
             throw new IllegalStateException(result.lost() + " acknowledged records were never read back");
         }
+        if (result.acknowledged() == 0) {
+            throw new IllegalStateException("no record was acknowledged: the soak proved nothing");
+        }
         return result;
     }
 

@@ -3,6 +3,7 @@ package dev.backbone.server.log;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.client.batch.RecordBatchValidator;
+import dev.backbone.server.log.io.OpenFileBudget;
 import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;
@@ -134,6 +135,11 @@ final class LocalPartitionLog implements PartitionLog {
     @Override
     public StorageFiles files() {
         return files;
+    }
+
+    @Override
+    public OpenFileBudget openFiles() {
+        return budget;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.OpenFileBudget;
 import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.backbone.server.log;
 
 import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.OpenFileBudget;
 import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;

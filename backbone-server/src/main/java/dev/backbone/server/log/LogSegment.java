@@ -1,6 +1,8 @@
 package dev.backbone.server.log;
 
 import dev.backbone.client.batch.RecordBatchHeader;
+import dev.backbone.server.log.io.LeasedChannel;
+import dev.backbone.server.log.io.OpenFileBudget;
 import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;
@@ -43,7 +45,7 @@ final class LogSegment {
     private final Path dir;
     private final long baseOffset;
     private final Path logFile;
-    private final SegmentChannel channel;
+    private final LeasedChannel channel;
     private final ZeroFilledTail zeroFilledTail;
     private volatile SparseIndex offsetIndex;
     private volatile SparseIndex timeIndex;
@@ -64,7 +66,7 @@ final class LogSegment {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.logFile = SegmentFiles.logFile(dir, baseOffset);
-        this.channel = new SegmentChannel(files, budget, logFile, open);
+        this.channel = new LeasedChannel(files, budget, logFile, open);
         this.sizeBytes = sizeBytes;
         this.zeroFilledTail = new ZeroFilledTail(sizeBytes);
         this.nextOffset = baseOffset;

@@ -1,5 +1,6 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.OpenFileBudget;
 import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;
@@ -36,6 +37,11 @@ public interface PartitionLog extends AutoCloseable {
     /** The file system {@link #directory()} is on; stores kept beside the log use it too. */
     default StorageFiles files() {
         return StorageFiles.real();
+    }
+
+    /** The bound on long-lived open files this log's files count against; stores kept beside the log use it too. */
+    default OpenFileBudget openFiles() {
+        return OpenFileBudget.UNBOUNDED;
     }
 
     /**

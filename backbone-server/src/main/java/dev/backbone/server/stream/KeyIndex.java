@@ -1,6 +1,7 @@
 package dev.backbone.server.stream;
 
 import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.OpenFileBudget;
 import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.Closeable;
@@ -64,13 +65,16 @@ public final class KeyIndex implements Closeable {
      * @param logEndOffset the end offset of the log the index describes; entries at or beyond it are dropped
      */
     public static KeyIndex open(Path directory, KeyHasher hasher, long logEndOffset) throws IOException {
-        return open(StorageFiles.real(), directory, hasher, logEndOffset);
+        return open(StorageFiles.real(), OpenFileBudget.UNBOUNDED, directory, hasher, logEndOffset);
     }
 
-    /** {@link #open(Path, KeyHasher, long)} on {@code files}. */
-    public static KeyIndex open(StorageFiles files, Path directory, KeyHasher hasher, long logEndOffset)
-            throws IOException {
-        KeyChainFile chain = KeyChainFile.open(files, directory.resolve(KeyChainDescriptor.FILE_NAME));
+    /**
+     * {@link #open(Path, KeyHasher, long)} on {@code files}, the chain file's descriptor counted in {@code budget}
+     * (closed while idle when the budget is exceeded).
+     */
+    public static KeyIndex open(StorageFiles files, OpenFileBudget budget, Path directory, KeyHasher hasher,
+                                long logEndOffset) throws IOException {
+        KeyChainFile chain = KeyChainFile.open(files, budget, directory.resolve(KeyChainDescriptor.FILE_NAME));
         try {
             KeyTable table = new KeyTable(0);
             Optional<KeyIndexSnapshot.Header> snapshot = KeyIndexSnapshot.read(files, directory, table);

@@ -1,4 +1,4 @@
-package dev.backbone.server.log;
+package dev.backbone.server.log.io;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,22 +10,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounds the segment files a {@link LogManager} keeps open: when more than {@code maxOpen} are, the ones idle
- * longest are closed (fsynced first, see {@link SegmentChannel}) down to nine tenths of the bound, on the
+ * Bounds the long-lived files a log manager keeps open (segments, key index chains): when more than {@code maxOpen} are, the ones idle
+ * longest are closed (fsynced first, see {@link LeasedChannel}) down to nine tenths of the bound, on the
  * executor given, never on the appending or reading thread. A file in use is never closed, so the bound can be
  * exceeded for as long as more files than that are in use at once.
  *
  * <p>Thread safety: all methods may be called from any thread; one sweep runs at a time.
  */
-final class OpenFileBudget {
+public final class OpenFileBudget {
+
+    /** No bound: for logs that are not run by a log manager (tests, tools). */
+    public static final OpenFileBudget UNBOUNDED = new OpenFileBudget(Integer.MAX_VALUE, Runnable::run);
 
     private final int maxOpen;
     private final Executor sweeper;
-    private final Set<SegmentChannel> open = ConcurrentHashMap.newKeySet();
+    private final Set<LeasedChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openCount = new AtomicInteger();
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
 
-    OpenFileBudget(int maxOpen, Executor sweeper) {
+    public OpenFileBudget(int maxOpen, Executor sweeper) {
         if (maxOpen < 1) {
             throw new IllegalArgumentException("maxOpen must be >= 1, was " + maxOpen);
         }
@@ -33,16 +36,16 @@ final class OpenFileBudget {
         this.sweeper = sweeper;
     }
 
-    int maxOpen() {
+    public int maxOpen() {
         return maxOpen;
     }
 
-    /** Segment files open now. */
-    int openCount() {
+    /** Files open now. */
+    public int openCount() {
         return openCount.get();
     }
 
-    void opened(SegmentChannel channel) {
+    void opened(LeasedChannel channel) {
         if (open.add(channel) && openCount.incrementAndGet() > maxOpen && sweepScheduled.compareAndSet(false, true)) {
             try {
                 sweeper.execute(this::sweep);
@@ -53,22 +56,22 @@ final class OpenFileBudget {
         }
     }
 
-    void closed(SegmentChannel channel) {
+    void closed(LeasedChannel channel) {
         if (open.remove(channel)) {
             openCount.decrementAndGet();
         }
     }
 
     /** Closes the idle files used longest ago until the count is at nine tenths of the bound. */
-    void sweep() {
+    public void sweep() {
         sweepScheduled.set(false);
         int target = maxOpen - maxOpen / 10;
         if (openCount.get() <= target) {
             return;
         }
-        List<SegmentChannel> oldestFirst = new ArrayList<>(open);
-        oldestFirst.sort(Comparator.comparingLong(SegmentChannel::lastUsedNanos));
-        for (SegmentChannel channel : oldestFirst) {
+        List<LeasedChannel> oldestFirst = new ArrayList<>(open);
+        oldestFirst.sort(Comparator.comparingLong(LeasedChannel::lastUsedNanos));
+        for (LeasedChannel channel : oldestFirst) {
             if (openCount.get() <= target) {
                 return;
             }

@@ -1,6 +1,4 @@
-package dev.backbone.server.log;
-
-import dev.backbone.server.log.io.StorageFiles;
+package dev.backbone.server.log.io;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -9,8 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The channel of one segment's {@code .log} file, open while it is used and closed by the {@link OpenFileBudget}
- * once it has been idle longest, so that ten thousand quiet partitions do not hold ten thousand descriptors.
+ * The channel of a file the broker keeps for a long time (a segment's {@code .log}, a key index's chain), open
+ * while it is used and closed by the {@link OpenFileBudget} once it has been idle longest, so that ten thousand
+ * quiet partitions do not hold ten thousand descriptors.
  *
  * <p>Every use is a lease: {@link #acquire} (reopening the file when the budget closed it) and {@link #release}.
  * The budget closes only a channel nobody holds, and fsyncs it first: Linux reports a failed write-back only to
@@ -20,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Thread safety: all methods may be called from any thread; the channel and the lease count are guarded by
  * this object's monitor.
  */
-final class SegmentChannel {
+public final class LeasedChannel {
 
     private final StorageFiles files;
     private final OpenFileBudget budget;
@@ -31,7 +30,7 @@ final class SegmentChannel {
     private volatile long lastUsedNanos = System.nanoTime();
 
     /** Takes over {@code open}, the freshly opened channel of {@code file}. */
-    SegmentChannel(StorageFiles files, OpenFileBudget budget, Path file, FileChannel open) {
+    public LeasedChannel(StorageFiles files, OpenFileBudget budget, Path file, FileChannel open) {
         this.files = files;
         this.budget = budget;
         this.file = file;
@@ -40,7 +39,7 @@ final class SegmentChannel {
     }
 
     /** The channel, reopened when needed; pair with {@link #release}. */
-    FileChannel acquire() throws IOException {
+    public FileChannel acquire() throws IOException {
         FileChannel leased;
         boolean reopened = false;
         synchronized (this) {
@@ -61,7 +60,7 @@ final class SegmentChannel {
         return leased;
     }
 
-    synchronized void release() {
+    public synchronized void release() {
         leases--;
     }
 
@@ -70,12 +69,12 @@ final class SegmentChannel {
     }
 
     /** Whether a descriptor is open now. */
-    synchronized boolean isOpen() {
+    public synchronized boolean isOpen() {
         return channel != null;
     }
 
     /** The file was renamed (retention's {@code .deleted}): a reopening uses the new name. */
-    synchronized void renamedTo(Path renamed) {
+    public synchronized void renamedTo(Path renamed) {
         file = renamed;
     }
 
@@ -103,7 +102,7 @@ final class SegmentChannel {
     }
 
     /** Closes for good; later {@link #acquire} calls throw {@link ClosedChannelException}. */
-    void close() throws IOException {
+    public void close() throws IOException {
         FileChannel open;
         synchronized (this) {
             closed = true;
@@ -126,6 +125,6 @@ final class SegmentChannel {
 
     @Override
     public synchronized String toString() {
-        return "SegmentChannel[" + file + (channel == null ? ", closed" : ", open") + ", " + leases + " leases]";
+        return "LeasedChannel[" + file + (channel == null ? ", closed" : ", open") + ", " + leases + " leases]";
     }
 }
