@@ -88,18 +88,23 @@ final class SoakRun {
         out.printf("soak: %s for %s, %d partitions, %d producers, %d records/s, intervals of %s%n",
                 options.broker(), options.duration(), options.partitions(), options.producers(), options.rate(),
                 options.interval());
-        List<Thread> threads = new ArrayList<>();
+        List<Thread> producers = new ArrayList<>();
         for (int p = 0; p < options.producers(); p++) {
             int producer = p;
             acknowledged.put(producer, new BitSet());
             seen.put(producer, new BitSet());
-            threads.add(start("soak-producer-" + p, () -> produce(producer)));
+            producers.add(start("soak-producer-" + p, () -> produce(producer)));
         }
+        List<Thread> threads = new ArrayList<>();
         long[] positions = new long[options.partitions()];
         threads.add(start("soak-consumer", () -> consume(positions)));
         threads.add(start("soak-group-churn", this::churnGroups));
         List<String> intervals = report(out);
         producing = false;
+        for (Thread producer : producers) {
+            // Its last produce may be acknowledged after the flag fell: wait, so the drain below counts it.
+            producer.join(Duration.ofSeconds(70).toMillis());
+        }
         long drainUntil = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (consumedCount.get() < acknowledgedCount.get() && System.nanoTime() < drainUntil) {
             Thread.sleep(100);

@@ -182,7 +182,7 @@ final class LogSegment {
      */
     int append(ByteBuffer batches, List<RecordBatchHeader> headers, long[] assignedBases,
                int indexIntervalBytes, long nowMs, long zeroFillLimit) throws IOException {
-        FileChannel ch = channel.acquire();
+        FileChannel ch = channel.acquireForWrite();
         try {
             return append(ch, batches, headers, assignedBases, indexIntervalBytes, nowMs, zeroFillLimit);
         } finally {
@@ -453,7 +453,7 @@ final class LogSegment {
      * rebuilds both indexes in memory, and cuts the file at the first batch that is torn or invalid.
      */
     Recovery recover(int indexIntervalBytes) throws IOException {
-        FileChannel ch = channel.acquire();
+        FileChannel ch = channel.acquireForWrite();
         try {
             return recover(ch, indexIntervalBytes);
         } finally {
@@ -522,7 +522,7 @@ final class LogSegment {
 
     /** Cuts the zeros written ahead of the data off the file (a roll or a clean shutdown). */
     void trimZeros() throws IOException {
-        FileChannel ch = channel.acquire();
+        FileChannel ch = channel.acquireForWrite();
         try {
             zeroFilledTail.trim(ch, sizeBytes);
         } finally {

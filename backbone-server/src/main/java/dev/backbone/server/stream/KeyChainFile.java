@@ -109,7 +109,7 @@ final class KeyChainFile implements Closeable {
         }
         ByteBuffer toWrite = pending.duplicate().flip();
         long position = flushedSize;
-        FileChannel ch = channel.acquire();
+        FileChannel ch = channel.acquireForWrite();
         try {
             while (toWrite.hasRemaining()) {
                 position += ch.write(toWrite, position);
@@ -139,7 +139,7 @@ final class KeyChainFile implements Closeable {
     /** Cuts the file (and any pending entries) at {@code size}, which must be an entry boundary. */
     void truncate(long size) throws IOException {
         pending.clear();
-        FileChannel ch = channel.acquire();
+        FileChannel ch = channel.acquireForWrite();
         try {
             if (size < ch.size()) {
                 ch.truncate(size);

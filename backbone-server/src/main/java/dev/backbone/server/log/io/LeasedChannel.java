@@ -26,6 +26,7 @@ public final class LeasedChannel {
     private Path file;
     private FileChannel channel;
     private int leases;
+    private boolean written;
     private boolean closed;
     private volatile long lastUsedNanos = System.nanoTime();
 
@@ -38,8 +39,20 @@ public final class LeasedChannel {
         budget.opened(this);
     }
 
-    /** The channel, reopened when needed; pair with {@link #release}. */
+    /** The channel for reading, reopened when needed; pair with {@link #release}. */
     public FileChannel acquire() throws IOException {
+        return acquire(false);
+    }
+
+    /**
+     * The channel for writing or truncating, reopened when needed; pair with {@link #release}. The budget fsyncs
+     * a channel written through before it closes it (a channel only read from is closed at once).
+     */
+    public FileChannel acquireForWrite() throws IOException {
+        return acquire(true);
+    }
+
+    private FileChannel acquire(boolean write) throws IOException {
         FileChannel leased;
         boolean reopened = false;
         synchronized (this) {
@@ -51,6 +64,7 @@ public final class LeasedChannel {
                 reopened = true;
             }
             leases++;
+            written |= write;
             leased = channel;
         }
         lastUsedNanos = System.nanoTime();
@@ -79,8 +93,8 @@ public final class LeasedChannel {
     }
 
     /**
-     * For the budget: fsyncs and closes the channel when nobody holds it. A failed fsync keeps it open (the next
-     * flush of the log reports the failure).
+     * For the budget: closes the channel when nobody holds it, after an fsync if it was written through. A failed
+     * fsync keeps it open (the next flush of the log reports the failure).
      *
      * @return true when a descriptor was closed
      */
@@ -89,12 +103,15 @@ public final class LeasedChannel {
             if (leases > 0 || channel == null) {
                 return false;
             }
-            try {
-                channel.force(false);
-            } catch (IOException e) {
-                return false;
+            if (written) {
+                try {
+                    channel.force(false);
+                } catch (IOException e) {
+                    return false;
+                }
             }
             closeQuietly(channel);
+            written = false;
             channel = null;
         }
         budget.closed(this);

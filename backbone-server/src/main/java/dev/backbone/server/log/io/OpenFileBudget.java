@@ -8,12 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Bounds the long-lived files a log manager keeps open (segments, key index chains): when more than {@code maxOpen} are, the ones idle
- * longest are closed (fsynced first, see {@link LeasedChannel}) down to nine tenths of the bound, on the
- * executor given, never on the appending or reading thread. A file in use is never closed, so the bound can be
- * exceeded for as long as more files than that are in use at once.
+ * Bounds the long-lived files a log manager keeps open (segments, key index chains): when more than {@code maxOpen}
+ * are, the ones idle longest are closed (fsynced first when written, see {@link LeasedChannel}) down to nine tenths
+ * of the bound, on the executor given. When files are opened faster than that sweep closes them (a start-up
+ * opening every segment), the thread that opens one while a tenth over the bound sweeps itself. A file in use is
+ * never closed, so the bound can be exceeded for as long as more files than that are in use at once.
  *
  * <p>Thread safety: all methods may be called from any thread; one sweep runs at a time.
  */
@@ -27,6 +29,7 @@ public final class OpenFileBudget {
     private final Set<LeasedChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openCount = new AtomicInteger();
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
+    private final ReentrantLock sweeping = new ReentrantLock();
 
     public OpenFileBudget(int maxOpen, Executor sweeper) {
         if (maxOpen < 1) {
@@ -46,9 +49,18 @@ public final class OpenFileBudget {
     }
 
     void opened(LeasedChannel channel) {
-        if (open.add(channel) && openCount.incrementAndGet() > maxOpen && sweepScheduled.compareAndSet(false, true)) {
+        if (!open.add(channel)) {
+            return;
+        }
+        int count = openCount.incrementAndGet();
+        if (count > maxOpen + maxOpen / 10) {
+            sweep();
+        } else if (count > maxOpen && sweepScheduled.compareAndSet(false, true)) {
             try {
-                sweeper.execute(this::sweep);
+                sweeper.execute(() -> {
+                    sweepScheduled.set(false);
+                    sweep();
+                });
             } catch (RuntimeException rejected) {
                 // Shutting down: nothing to bound any more.
                 sweepScheduled.set(false);
@@ -64,18 +76,27 @@ public final class OpenFileBudget {
 
     /** Closes the idle files used longest ago until the count is at nine tenths of the bound. */
     public void sweep() {
-        sweepScheduled.set(false);
         int target = maxOpen - maxOpen / 10;
-        if (openCount.get() <= target) {
+        if (openCount.get() <= target || !sweeping.tryLock()) {
             return;
         }
-        List<LeasedChannel> oldestFirst = new ArrayList<>(open);
-        oldestFirst.sort(Comparator.comparingLong(LeasedChannel::lastUsedNanos));
-        for (LeasedChannel channel : oldestFirst) {
-            if (openCount.get() <= target) {
-                return;
+        try {
+            // Files opened while a round runs are not in its list (and their openers found the lock taken): another
+            // round takes them, for as long as rounds close something.
+            boolean closedSome = true;
+            while (closedSome && openCount.get() > target) {
+                closedSome = false;
+                List<LeasedChannel> oldestFirst = new ArrayList<>(open);
+                oldestFirst.sort(Comparator.comparingLong(LeasedChannel::lastUsedNanos));
+                for (LeasedChannel channel : oldestFirst) {
+                    if (openCount.get() <= target) {
+                        return;
+                    }
+                    closedSome |= channel.closeIfIdle();
+                }
             }
-            channel.closeIfIdle();
+        } finally {
+            sweeping.unlock();
         }
     }
 }
