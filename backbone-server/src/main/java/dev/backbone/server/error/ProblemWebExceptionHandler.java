@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -47,10 +48,19 @@ public final class ProblemWebExceptionHandler implements WebExceptionHandler, Or
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        Problem problem = mapper.map(failure, exchange.getRequest().getPath().value());
+        return write(exchange, mapper.map(failure, exchange.getRequest().getPath().value()), HttpHeaders.EMPTY);
+    }
+
+    /**
+     * Writes {@code problem} as the response, replacing any headers set so far by {@code headers} (a 401's
+     * {@code WWW-Authenticate}, for example).
+     */
+    public Mono<Void> write(ServerWebExchange exchange, Problem problem, HttpHeaders headers) {
+        ServerHttpResponse response = exchange.getResponse();
         byte[] body = json.writeValueAsBytes(toBody(problem));
         response.setStatusCode(HttpStatusCode.valueOf(problem.status()));
         response.getHeaders().clear();
+        response.getHeaders().addAll(headers);
         response.getHeaders().setContentType(PROBLEM_JSON);
         response.getHeaders().setContentLength(body.length);
         DataBuffer buffer = response.bufferFactory().wrap(body);
