@@ -69,11 +69,11 @@ public final class CommandLine {
             return defaultValue;
         }
         try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             List<String> allowed = new ArrayList<>();
             for (E constant : type.getEnumConstants()) {
-                allowed.add(constant.name().toLowerCase(Locale.ROOT));
+                allowed.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
             throw new UsageException("--" + name + " must be one of " + allowed + ", was '" + value + "'");
         }

@@ -64,8 +64,8 @@ public final class ConsumeRun {
 
     public ThroughputReport run(PrintStream out) throws Exception {
         out.printf("consume: %s (%s client) from %s, partitions 0..%d, maxBytes %,d, at most %s%n",
-                options.format().name().toLowerCase(), options.format() == Format.BINARY
-                        ? options.client().name().toLowerCase() : "jdk", options.topic(), options.partitions() - 1,
+                options.format().name().toLowerCase(), options.client().name().toLowerCase(), options.topic(),
+                options.partitions() - 1,
                 options.maxBytes(), options.duration());
         ExecutorService workers = Executors.newFixedThreadPool(options.partitions());
         try {
@@ -98,7 +98,7 @@ public final class ConsumeRun {
     /** Returns {records, bytes, requests}. */
     private long[] consumeBinary(int partition, long deadline) throws Exception {
         if (options.client() == ClientKind.RAW) {
-            try (RawBatchConnection fetcher = new RawBatchConnection(options.broker())) {
+            try (RawHttpConnection fetcher = new RawHttpConnection(options.broker())) {
                 return consumeBinary(partition, deadline, (offset, maxBytes) -> fetcher.fetch(options.topic(),
                         partition, offset, maxBytes, 0));
             }
@@ -139,13 +139,29 @@ public final class ConsumeRun {
     }
 
     private long[] consumeJson(int partition, long deadline) throws Exception {
+        if (options.client() == ClientKind.RAW) {
+            try (RawHttpConnection fetcher = new RawHttpConnection(options.broker())) {
+                return consumeJson(deadline, (offset, maxBytes) -> fetcher.fetchJson(options.topic(), partition,
+                        offset, maxBytes, 0));
+            }
+        }
+        return consumeJson(deadline, (offset, maxBytes) -> client.fetchJson(options.topic(), partition, offset,
+                maxBytes, 0));
+    }
+
+    /** One JSON fetch by whichever client the run uses. */
+    private interface JsonFetcher {
+        BrokerClient.JsonFetch fetch(String offset, int maxBytes) throws Exception;
+    }
+
+    private long[] consumeJson(long deadline, JsonFetcher fetcher) throws Exception {
         String offset = options.from();
         long stopAt = -1;
         long records = 0;
         long bytes = 0;
         long requests = 0;
         while (System.nanoTime() < deadline && records < options.records()) {
-            BrokerClient.JsonFetch fetch = client.fetchJson(options.topic(), partition, offset, options.maxBytes(), 0);
+            BrokerClient.JsonFetch fetch = fetcher.fetch(offset, options.maxBytes());
             requests++;
             long requested = offset.equals("earliest") ? fetch.offsets().logStartOffset() : Long.parseLong(offset);
             if (stopAt < 0) {

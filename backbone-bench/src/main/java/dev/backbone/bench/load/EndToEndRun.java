@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -35,15 +36,20 @@ import org.HdrHistogram.Recorder;
 public final class EndToEndRun {
 
     public static final Set<String> OPTIONS = Set.of("broker", "topic", "format", "rate", "duration", "warmup",
-            "record-size", "max-in-flight", "flush", "seed");
+            "record-size", "max-in-flight", "flush", "seed", "client", "connections");
 
     private static final long POLL_WAIT_MS = 500;
     /** How long the consumer waits for stragglers after the last send. */
     private static final Duration DRAIN = Duration.ofSeconds(10);
 
-    /** @param format how the producer sends (the consumer always reads binary and decodes) */
+    /**
+     * @param format      how the producer sends (the consumer always reads binary and decodes)
+     * @param maxInFlight the JDK client's most unanswered produces
+     * @param connections the raw client's producer connections, each with one produce in flight
+     */
     public record Options(URI broker, String topic, Format format, int rate, Duration duration, Duration warmup,
-                          int recordSize, int maxInFlight, String flush, long seed) {
+                          int recordSize, int maxInFlight, String flush, long seed, ClientKind client,
+                          int connections) {
 
         public static Options parse(CommandLine args) {
             args.rejectUnknown(OPTIONS);
@@ -60,7 +66,9 @@ public final class EndToEndRun {
                     args.intNumber("record-size", 1024, 64),
                     args.intNumber("max-in-flight", 256, 1),
                     flush,
-                    args.number("seed", 42, Long.MIN_VALUE));
+                    args.number("seed", 42, Long.MIN_VALUE),
+                    args.choice("client", ClientKind.class, ClientKind.RAW),
+                    args.intNumber("connections", 4, 1));
             if (options.duration().isZero()) {
                 throw new UsageException("--duration must be > 0");
             }
@@ -81,9 +89,9 @@ public final class EndToEndRun {
         Random random = new Random(options.seed());
         long runId = LatencyStamp.newRunId(random);
         long startOffset = client.fetchCounting(options.topic(), 0, "latest", 1, 0).offsets().endOffset();
-        out.printf("e2e: %s produce of %d B records at %,d/s for %s (warm-up %s) to %s-0 from offset %,d%n",
-                options.format().name().toLowerCase(), options.recordSize(), options.rate(), options.duration(),
-                options.warmup(), options.topic(), startOffset);
+        out.printf("e2e: %s produce (%s client) of %d B records at %,d/s for %s (warm-up %s) to %s-0 from offset %,d%n",
+                options.format().name().toLowerCase(), options.client().name().toLowerCase(), options.recordSize(),
+                options.rate(), options.duration(), options.warmup(), options.topic(), startOffset);
 
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         long measureFrom = start + options.warmup().toNanos();
@@ -93,8 +101,9 @@ public final class EndToEndRun {
         Recorder endToEnd = new Recorder(TimeUnit.MINUTES.toNanos(1), 3);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
-            Future<Histogram> producer = threads.submit(() -> produce(random, runId, start, measureFrom, sendUntil,
-                    sent, sendingDone));
+            Future<Histogram> producer = threads.submit(() -> options.client() == ClientKind.RAW
+                    ? produceRaw(random, runId, start, measureFrom, sendUntil, sent, sendingDone)
+                    : produce(random, runId, start, measureFrom, sendUntil, sent, sendingDone));
             Future<Long> consumer = threads.submit(() -> consume(runId, startOffset, measureFrom, sendingDone,
                     endToEnd));
             Histogram ackLatency = Futures.await(producer);
@@ -160,8 +169,77 @@ public final class EndToEndRun {
         }
     }
 
+    /**
+     * The raw client's producer: {@code connections} threads, each with its own keep-alive connection and one
+     * produce in flight, take due times from one shared schedule, so a slow answer on one connection delays
+     * only what that connection sends (and the delay counts, since latency runs from the due time).
+     */
+    private Histogram produceRaw(Random random, long runId, long start, long measureFrom, long sendUntil,
+                                 AtomicLong sent, AtomicLong sendingDone) throws Exception {
+        RateLimiter limiter = new RateLimiter(options.rate(), start);
+        Payloads payloads = new Payloads(random.nextLong(), options.recordSize());
+        byte[] binaryPadding = payloads.randomBytes(options.recordSize() - LatencyStamp.BINARY_SIZE);
+        String jsonPadding = payloads.letters(Math.max(1, options.recordSize() - 48));
+        ExecutorService senders = Executors.newFixedThreadPool(options.connections());
+        try {
+            List<Future<Histogram>> futures = new ArrayList<>();
+            for (int c = 0; c < options.connections(); c++) {
+                futures.add(senders.submit(() -> {
+                    Histogram ack = LatencyReport.newHistogram();
+                    try (RawHttpConnection connection = new RawHttpConnection(options.broker())) {
+                        while (true) {
+                            long due;
+                            synchronized (limiter) {
+                                if (limiter.dueNanos(limiter.nextOperation()) >= sendUntil) {
+                                    return ack;
+                                }
+                                due = limiter.awaitNext();
+                            }
+                            sent.incrementAndGet();
+                            if (options.format() == Format.BINARY) {
+                                connection.produce(options.topic(), 0, ByteBuffer.wrap(Payloads.binaryBatch(
+                                        List.of(LatencyStamp.binary(runId, due, binaryPadding)))), options.flush());
+                            } else {
+                                connection.produceJson(options.topic(), ByteBuffer.wrap(Payloads.jsonBody(
+                                        List.of(LatencyStamp.json(runId, due, jsonPadding)))), options.flush());
+                            }
+                            if (due >= measureFrom) {
+                                LatencyReport.record(ack, System.nanoTime() - due);
+                            }
+                        }
+                    }
+                }));
+            }
+            Histogram all = LatencyReport.newHistogram();
+            for (Future<Histogram> future : futures) {
+                all.add(Futures.await(future));
+            }
+            return all;
+        } finally {
+            sendingDone.set(System.nanoTime());
+            senders.shutdownNow();
+        }
+    }
+
+    /** Fetches the batches at {@code offset}, waiting up to the poll wait, with the run's client. */
+    private interface Poller {
+        ByteBuffer poll(long offset) throws Exception;
+    }
+
     private long consume(long runId, long startOffset, long measureFrom, AtomicLong sendingDone, Recorder endToEnd)
             throws Exception {
+        if (options.client() == ClientKind.RAW) {
+            try (RawHttpConnection connection = new RawHttpConnection(options.broker())) {
+                return consume(runId, startOffset, measureFrom, sendingDone, endToEnd, offset -> connection
+                        .fetchBytes(options.topic(), 0, Long.toString(offset), 1 << 20, POLL_WAIT_MS));
+            }
+        }
+        return consume(runId, startOffset, measureFrom, sendingDone, endToEnd, offset -> ByteBuffer.wrap(client
+                .fetchBytes(options.topic(), 0, Long.toString(offset), 1 << 20, POLL_WAIT_MS).body()));
+    }
+
+    private long consume(long runId, long startOffset, long measureFrom, AtomicLong sendingDone, Recorder endToEnd,
+                         Poller poller) throws Exception {
         long offset = startOffset;
         long received = 0;
         while (true) {
@@ -169,17 +247,15 @@ public final class EndToEndRun {
             if (doneAt >= 0 && System.nanoTime() - doneAt > DRAIN.toNanos()) {
                 return received;
             }
-            HttpResponse<byte[]> response = client.fetchBytes(options.topic(), 0, Long.toString(offset), 1 << 20,
-                    POLL_WAIT_MS);
+            ByteBuffer body = poller.poll(offset);
             long now = System.nanoTime();
-            byte[] body = response.body();
-            if (body.length == 0) {
+            if (!body.hasRemaining()) {
                 if (doneAt >= 0) {
                     return received;
                 }
                 continue;
             }
-            for (Record record : RecordBatchDecoder.decodeAll(ByteBuffer.wrap(body))) {
+            for (Record record : RecordBatchDecoder.decodeAll(body)) {
                 if (record.offset() < offset) {
                     continue;
                 }

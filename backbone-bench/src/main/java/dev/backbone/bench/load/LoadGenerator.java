@@ -14,12 +14,15 @@ public final class LoadGenerator {
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: LoadGenerator <mode> [--option=value ...]",
             "  produce  --broker=http://127.0.0.1:8080 --topic=bench --format=binary|json --record-size=1024",
-            "           --batch-size=1000 --concurrency=4 --records=1000000 --partitions=4 [--flush=none|sync] --client=raw|jdk",
-            "           [--seed=42]",
+            "           --batch-size=1000 --concurrency=4 --records=1000000 --partitions=4 [--flush=none|sync]",
+            "           --client=raw|jdk --compression=none|gzip|snappy|lz4|zstd --values=random|json-like [--seed=42]",
             "  consume  --broker=... --topic=bench --format=binary|json --partitions=1 --max-bytes=4MiB",
             "           --from=earliest|<offset> [--records=N] --duration=60s --client=raw|jdk",
             "  e2e      --broker=... --topic=bench-e2e --format=binary|json --rate=1000 --duration=30s --warmup=5s",
-            "           --record-size=1024 --max-in-flight=256 [--flush=none|sync] [--seed=42]",
+            "           --record-size=1024 --client=raw|jdk --connections=4 --max-in-flight=256 [--flush=none|sync]",
+            "           [--seed=42]",
+            "binary produce compresses its batches with --compression; JSON produce sets it as the topic's",
+            "compression.type when the run creates the topic",
             "numbers take k/m/g (x1000) or KiB/MiB/GiB; durations take ms, s or m");
 
     private LoadGenerator() {

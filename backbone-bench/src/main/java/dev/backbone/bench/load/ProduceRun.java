@@ -1,5 +1,6 @@
 package dev.backbone.bench.load;
 
+import dev.backbone.client.batch.CompressionCodec;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -24,15 +25,18 @@ import org.HdrHistogram.Histogram;
 public final class ProduceRun {
 
     public static final Set<String> OPTIONS = Set.of("broker", "topic", "format", "record-size", "batch-size",
-            "concurrency", "records", "partitions", "flush", "seed", "client");
+            "concurrency", "records", "partitions", "flush", "seed", "client", "compression", "values");
 
     /**
      * @param flush       {@code none}, {@code sync} or null for the topic's default
      * @param partitions  partitions of the topic (created if missing); binary workers send to partition
      *                    {@code worker % partitions}, JSON lets the broker spread them
+     * @param compression binary: the codec the client compresses its batches with; JSON: the topic's
+     *                    {@code compression.type} when this run creates it
      */
     public record Options(URI broker, String topic, Format format, int recordSize, int batchSize, int concurrency,
-                          long records, int partitions, String flush, long seed, ClientKind client) {
+                          long records, int partitions, String flush, long seed, ClientKind client,
+                          CompressionCodec compression, ValueKind values) {
 
         public static Options parse(CommandLine args) {
             args.rejectUnknown(OPTIONS);
@@ -49,7 +53,9 @@ public final class ProduceRun {
                     args.intNumber("partitions", 4, 1),
                     flush,
                     args.number("seed", 42, Long.MIN_VALUE),
-                    args.choice("client", ClientKind.class, ClientKind.RAW));
+                    args.choice("client", ClientKind.class, ClientKind.RAW),
+                    args.choice("compression", CompressionCodec.class, CompressionCodec.NONE),
+                    args.choice("values", ValueKind.class, ValueKind.RANDOM));
         }
     }
 
@@ -62,10 +68,13 @@ public final class ProduceRun {
     }
 
     public Result run(PrintStream out) throws Exception {
-        client.createTopic(options.topic(), options.partitions(), Map.of());
-        String clientName = options.format() == Format.BINARY ? options.client().name().toLowerCase() : "jdk";
-        out.printf("produce: %s (%s client) %,d records of %d B in batches of %d, %d workers, to %s (%d partitions)%n",
-                options.format().name().toLowerCase(), clientName, options.records(), options.recordSize(),
+        client.createTopic(options.topic(), options.partitions(), options.format() == Format.JSON
+                && options.compression() != CompressionCodec.NONE
+                ? Map.of("compression.type", options.compression().configName()) : Map.of());
+        out.printf("produce: %s (%s client, %s, %s values) %,d records of %d B in batches of %d, %d workers, to %s"
+                        + " (%d partitions)%n", options.format().name().toLowerCase(),
+                options.client().name().toLowerCase(), options.compression().configName(),
+                options.values().name().toLowerCase().replace('_', '-'), options.records(), options.recordSize(),
                 options.batchSize(), options.concurrency(), options.topic(), options.partitions());
         AtomicLong claimed = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency());
@@ -99,12 +108,13 @@ public final class ProduceRun {
     }
 
     private WorkerTotals work(int worker, AtomicLong claimed) throws Exception {
-        Payloads payloads = new Payloads(options.seed() + worker, options.recordSize());
+        Payloads payloads = new Payloads(options.seed() + worker, options.recordSize(), options.values(),
+                options.compression());
         byte[] fullBody = body(payloads, options.batchSize());
         int partition = worker % options.partitions();
         WorkerTotals totals = new WorkerTotals();
-        if (options.format() == Format.BINARY && options.client() == ClientKind.RAW) {
-            try (RawBatchConnection connection = new RawBatchConnection(options.broker())) {
+        if (options.client() == ClientKind.RAW) {
+            try (RawHttpConnection connection = new RawHttpConnection(options.broker())) {
                 return workRaw(payloads, fullBody, partition, claimed, totals, connection);
             }
         }
@@ -129,7 +139,7 @@ public final class ProduceRun {
     }
 
     private WorkerTotals workRaw(Payloads payloads, byte[] fullBody, int partition, AtomicLong claimed,
-                                 WorkerTotals totals, RawBatchConnection connection) throws Exception {
+                                 WorkerTotals totals, RawHttpConnection connection) throws Exception {
         ByteBuffer full = direct(fullBody);
         while (true) {
             long first = claimed.getAndAdd(options.batchSize());
@@ -139,7 +149,11 @@ public final class ProduceRun {
             int count = (int) Math.min(options.batchSize(), options.records() - first);
             ByteBuffer body = count == options.batchSize() ? full : direct(body(payloads, count));
             long sent = System.nanoTime();
-            connection.produce(options.topic(), partition, body, options.flush());
+            if (options.format() == Format.BINARY) {
+                connection.produce(options.topic(), partition, body, options.flush());
+            } else {
+                connection.produceJson(options.topic(), body, options.flush());
+            }
             LatencyReport.record(totals.latency, System.nanoTime() - sent);
             totals.records += count;
             totals.bytes += body.remaining();

@@ -77,37 +77,69 @@ class LoadGeneratorIntegrationTest {
     }
 
     @Test
-    void jsonProduceStoresEveryRecord() throws Exception {
+    void jsonProduceStoresEveryRecordWithEitherClient() throws Exception {
         ProduceRun.Result produced = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-json",
                 "--format=json", "--records=350", "--batch-size=100", "--record-size=200", "--concurrency=3",
                 "--partitions=1");
-
         assertThat(produced.throughput().records()).isEqualTo(350);
         assertThat(produced.throughput().requests()).isEqualTo(4);
+        ProduceRun.Result viaJdk = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-json",
+                "--format=json", "--records=150", "--batch-size=100", "--record-size=200", "--client=jdk");
+        assertThat(viaJdk.throughput().requests()).isEqualTo(2);
 
         ThroughputReport consumed = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-json",
                 "--format=binary", "--partitions=1");
-        assertThat(consumed.records()).isEqualTo(350);
+        assertThat(consumed.records()).isEqualTo(500);
+        ThroughputReport asJson = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-json",
+                "--format=json", "--partitions=1", "--max-bytes=16KiB");
+        assertThat(asJson.records()).isEqualTo(500);
+        assertThat(asJson.requests()).isGreaterThan(1);
+    }
+
+    @Test
+    void compressedProduceStoresFewerBytesAndReadsBackEveryRecord() throws Exception {
+        ProduceRun.Result zstd = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-zstd",
+                "--format=binary", "--records=2000", "--batch-size=500", "--record-size=1024", "--partitions=1",
+                "--compression=zstd", "--values=json-like");
+        assertThat(zstd.throughput().payloadBytes()).isLessThan(2000L * 1024 / 2);
+        ThroughputReport binary = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-zstd");
+        assertThat(binary.records()).isEqualTo(2000);
+        assertThat(binary.payloadBytes()).isEqualTo(zstd.throughput().payloadBytes());
+        ThroughputReport json = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-zstd",
+                "--format=json");
+        assertThat(json.records()).isEqualTo(2000);
+        assertThat(json.payloadBytes()).isGreaterThan(2000L * 1024);
+
+        run("produce", "--broker=" + url, "--topic=lg-json-lz4", "--format=json", "--records=300",
+                "--batch-size=100", "--record-size=512", "--partitions=1", "--compression=lz4", "--values=json-like");
+        ThroughputReport stored = (ThroughputReport) run("consume", "--broker=" + url, "--topic=lg-json-lz4");
+        assertThat(stored.records()).isEqualTo(300);
+        assertThat(stored.payloadBytes()).isLessThan(300L * 512 / 2);
     }
 
     @Test
     void rawClientReportsTheBrokersProblem() throws Exception {
-        try (RawBatchConnection fetcher = new RawBatchConnection(java.net.URI.create(url))) {
+        try (RawHttpConnection fetcher = new RawHttpConnection(java.net.URI.create(url))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> fetcher.fetch("lg-none", 0, "0", 1024, 0))
                     .isInstanceOf(BrokerException.class).hasMessageContaining("404");
         }
     }
 
     @Test
-    void endToEndMeasuresEveryRecordItSent() throws Exception {
-        EndToEndRun.Result result = (EndToEndRun.Result) run("e2e", "--broker=" + url, "--topic=lg-e2e",
-                "--rate=200", "--duration=1s", "--warmup=0s", "--record-size=128");
+    void endToEndMeasuresEveryRecordItSentWithEitherClient() throws Exception {
+        for (String client : List.of("raw", "jdk")) {
+            EndToEndRun.Result result = (EndToEndRun.Result) run("e2e", "--broker=" + url, "--topic=lg-e2e-" + client,
+                    "--rate=200", "--duration=1s", "--warmup=0s", "--record-size=128", "--client=" + client);
 
-        assertThat(result.sent()).isEqualTo(200);
-        assertThat(result.received()).isEqualTo(result.sent());
-        assertThat(result.endToEnd().count()).isEqualTo(result.sent());
-        assertThat(result.endToEnd().p50Micros()).isPositive();
-        assertThat(result.produceAck().count()).isEqualTo(result.sent());
+            assertThat(result.sent()).as(client).isEqualTo(200);
+            assertThat(result.received()).as(client).isEqualTo(result.sent());
+            assertThat(result.endToEnd().count()).as(client).isEqualTo(result.sent());
+            assertThat(result.endToEnd().p50Micros()).as(client).isPositive();
+            assertThat(result.produceAck().count()).as(client).isEqualTo(result.sent());
+        }
+        EndToEndRun.Result json = (EndToEndRun.Result) run("e2e", "--broker=" + url, "--topic=lg-e2e-json",
+                "--format=json", "--rate=100", "--duration=1s", "--warmup=0s", "--record-size=128");
+        assertThat(json.received()).isEqualTo(100);
     }
 
     private static Object run(String... args) throws Exception {

@@ -2,6 +2,7 @@ package dev.backbone.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.Record;
 import dev.backbone.client.batch.RecordBatchDecoder;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class PayloadsTest {
 
@@ -32,6 +34,21 @@ class PayloadsTest {
         assertThat(body.split("\\{\"value\":")).hasSize(4);
         String firstValue = body.substring(body.indexOf(":\"") + 1, body.indexOf("\"}") + 1);
         assertThat(firstValue.getBytes(StandardCharsets.UTF_8)).hasSize(100);
+    }
+
+    @Test
+    void jsonLikeValuesAreJsonObjectsOfExactlyTheRecordSizeAndCompress() {
+        Payloads payloads = new Payloads(11, 1024, ValueKind.JSON_LIKE, CompressionCodec.ZSTD);
+        for (int size : new int[] {192, 300, 1024, 4096}) {
+            String value = new Payloads(size, size, ValueKind.JSON_LIKE, CompressionCodec.NONE).jsonLikeValue();
+            assertThat(value).as("size " + size).hasSize(size).startsWith("{\"id\":").endsWith("\"}");
+            assertThat(JsonMapper.builder().build().readTree(value).path("items").isArray()).isTrue();
+        }
+
+        byte[] batch = payloads.binaryBatch(100);
+        List<Record> records = RecordBatchDecoder.decodeAll(ByteBuffer.wrap(batch));
+        assertThat(records).hasSize(100).allSatisfy(r -> assertThat(r.value()).hasSize(1024));
+        assertThat(batch.length).isLessThan(100 * 1024 / 3);
     }
 
     @Test

@@ -2,14 +2,23 @@ package dev.backbone.client.batch;
 
 import static dev.backbone.client.batch.RecordBatchDescriptor.*;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Builds one uncompressed record batch (magic 2, create-time timestamps) record by record.
+ * Builds one record batch (magic 2, create-time timestamps) record by record, compressed with the codec given at
+ * construction or uncompressed.
  *
- * <p>Records are encoded as they are added, so {@link #estimatedSizeInBytes()} is exact. The base timestamp
+ * <p>Records are encoded as they are added, so {@link #estimatedSizeInBytes()} is exact for an uncompressed batch
+ * and, for a compressed one, the size before compression: an upper bound in practice, which is what a caller
+ * splitting records across batches by size needs. A compressed batch compresses its records section as one
+ * stream when {@link #build()} runs, with the framing Kafka uses (see {@link CompressionCodec}). The base timestamp
  * is the first record's timestamp, as in Kafka's {@code MemoryRecordsBuilder}, so both produce the same
  * bytes for the same input. The built batch has base offset 0 and leader epoch -1; the broker assigns both.
  * Without {@link #producer} the producer id, epoch and base sequence are -1 (no idempotence).
@@ -21,6 +30,7 @@ public final class RecordBatchBuilder {
 
     private static final int INITIAL_CAPACITY = 256;
 
+    private final CompressionCodec compression;
     private ByteBuffer records = ByteBuffer.allocate(INITIAL_CAPACITY);
     private int recordCount;
     private long baseTimestamp;
@@ -29,7 +39,18 @@ public final class RecordBatchBuilder {
     private short producerEpoch = NO_PRODUCER_EPOCH;
     private int baseSequence = NO_SEQUENCE;
 
+    /** A builder of uncompressed batches. */
     public RecordBatchBuilder() {
+        this(CompressionCodec.NONE);
+    }
+
+    /** A builder of batches compressed with {@code compression} ({@link CompressionCodec#NONE} for none). */
+    public RecordBatchBuilder(CompressionCodec compression) {
+        this.compression = Objects.requireNonNull(compression, "compression");
+    }
+
+    public CompressionCodec compression() {
+        return compression;
     }
 
     /** Marks the batch as sent by an idempotent producer. */
@@ -95,7 +116,10 @@ public final class RecordBatchBuilder {
         return recordCount;
     }
 
-    /** The size {@link #build()} would return now; exact, not an estimate, for an uncompressed batch. */
+    /**
+     * The size {@link #build()} would return now without compression; exact for an uncompressed batch, the
+     * size before compression for a compressed one.
+     */
     public int estimatedSizeInBytes() {
         return HEADER_SIZE + records.position();
     }
@@ -109,13 +133,13 @@ public final class RecordBatchBuilder {
         if (recordCount == 0) {
             throw new IllegalStateException("a record batch needs at least one record");
         }
-        int size = estimatedSizeInBytes();
-        ByteBuffer batch = ByteBuffer.allocate(size);
+        ByteBuffer batch = compression == CompressionCodec.NONE ? plainBatch() : compressedBatch();
+        int size = batch.limit();
         batch.putLong(BASE_OFFSET_OFFSET, 0L)
                 .putInt(BATCH_LENGTH_OFFSET, size - LOG_OVERHEAD)
                 .putInt(PARTITION_LEADER_EPOCH_OFFSET, NO_PARTITION_LEADER_EPOCH)
                 .put(MAGIC_OFFSET, MAGIC_V2)
-                .putShort(ATTRIBUTES_OFFSET, (short) 0)
+                .putShort(ATTRIBUTES_OFFSET, (short) compression.id())
                 .putInt(LAST_OFFSET_DELTA_OFFSET, recordCount - 1)
                 .putLong(BASE_TIMESTAMP_OFFSET, baseTimestamp)
                 .putLong(MAX_TIMESTAMP_OFFSET, maxTimestamp)
@@ -123,9 +147,39 @@ public final class RecordBatchBuilder {
                 .putShort(PRODUCER_EPOCH_OFFSET, producerEpoch)
                 .putInt(BASE_SEQUENCE_OFFSET, baseSequence)
                 .putInt(RECORD_COUNT_OFFSET, recordCount);
-        batch.put(RECORDS_OFFSET, records.array(), 0, records.position());
         batch.putInt(CRC_OFFSET, RecordBatchValidator.crc32c(batch, ATTRIBUTES_OFFSET, size));
         return batch;
+    }
+
+    private ByteBuffer plainBatch() {
+        ByteBuffer batch = ByteBuffer.allocate(estimatedSizeInBytes());
+        batch.put(RECORDS_OFFSET, records.array(), 0, records.position());
+        return batch;
+    }
+
+    private ByteBuffer compressedBatch() {
+        BatchOutput out = new BatchOutput(HEADER_SIZE + records.position() / 2 + 64);
+        try (OutputStream compressing = compression.compress(out)) {
+            compressing.write(records.array(), 0, records.position());
+        } catch (IOException e) {
+            // Only the codec can fail here (the output is memory); a codec that cannot compress is a broken build.
+            throw new UncheckedIOException(compression.configName() + " failed to compress " + records.position()
+                    + " bytes of records", e);
+        }
+        return out.batch();
+    }
+
+    /** Memory output that starts with room for the batch header and hands its array over without a copy. */
+    private static final class BatchOutput extends ByteArrayOutputStream {
+
+        BatchOutput(int capacity) {
+            super(capacity);
+            count = HEADER_SIZE;
+        }
+
+        ByteBuffer batch() {
+            return ByteBuffer.wrap(buf, 0, count).slice();
+        }
     }
 
     /**

@@ -11,6 +11,9 @@ import java.util.List;
  * Turns record batches into {@link Record}s with absolute offsets and timestamps. In a batch whose
  * timestamp type is log-append time every record carries the batch's max timestamp, as Kafka reads it.
  *
+ * <p>Compressed batches (any of Kafka's codecs) are decompressed once, within
+ * {@link BatchInflater#DEFAULT_MAX_UNCOMPRESSED_BYTES}.
+ *
  * <p>Strict: every batch is first checked in full by {@link RecordBatchValidator} (CRC included), so a
  * decoder never hands out records from a damaged batch, fails only with {@link InvalidBatchException},
  * and sizes nothing by a length it has not checked against the bytes that are there. The caller's buffer
@@ -23,10 +26,10 @@ public final class RecordBatchDecoder {
 
     /** Decodes the one batch starting at {@code position}. */
     public static List<Record> decode(ByteBuffer buf, int position) {
-        ByteBuffer b = RecordBatchHeader.bigEndian(buf);
-        RecordBatchHeader header = RecordBatchValidator.validate(b, position, Integer.MAX_VALUE);
-        List<Record> out = new ArrayList<>(header.recordCount());
-        decodeInto(b, position, header, out);
+        RecordBatchValidator.ValidBatch batch = RecordBatchValidator.validatePlain(buf, position, Integer.MAX_VALUE,
+                BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+        List<Record> out = new ArrayList<>(batch.header().recordCount());
+        decodeInto(batch, position, out);
         return out;
     }
 
@@ -39,16 +42,19 @@ public final class RecordBatchDecoder {
         List<Record> out = new ArrayList<>();
         int position = b.position();
         while (position < b.limit()) {
-            RecordBatchHeader header = RecordBatchValidator.validate(b, position, Integer.MAX_VALUE);
-            decodeInto(b, position, header, out);
-            position += header.sizeInBytes();
+            RecordBatchValidator.ValidBatch batch = RecordBatchValidator.validatePlain(b, position, Integer.MAX_VALUE,
+                    BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+            decodeInto(batch, position, out);
+            position += batch.header().sizeInBytes();
         }
         return out;
     }
 
     /** Reads the records of a batch the validator has accepted; the cursor still checks every read. */
-    private static void decodeInto(ByteBuffer b, int position, RecordBatchHeader header, List<Record> out) {
-        RecordCursor cursor = new RecordCursor(b, position, position + HEADER_SIZE, position + header.sizeInBytes());
+    private static void decodeInto(RecordBatchValidator.ValidBatch batch, int position, List<Record> out) {
+        RecordBatchHeader header = batch.header();
+        RecordCursor cursor = new RecordCursor(batch.plain(), position, batch.plainStart() + HEADER_SIZE,
+                batch.plainEnd());
         for (int i = 0; i < header.recordCount(); i++) {
             int length = cursor.readVarint("record length");
             cursor.enterRecord(length);

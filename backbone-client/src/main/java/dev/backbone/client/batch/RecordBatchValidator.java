@@ -15,13 +15,15 @@ import java.util.zip.CRC32C;
  * <p>Checks, in this order, each failing with its own {@link Reason}: the length field can be read and the
  * whole batch fits in the buffer (MALFORMED), is not larger than the caller's limit (TOO_LARGE), magic is 2
  * (UNSUPPORTED_MAGIC), the length covers at least a header (MALFORMED), the CRC-32C over attributes..end
- * matches (CRC_MISMATCH), no compression (UNSUPPORTED_COMPRESSION), and finally that the records walk
- * exactly: the record count is positive, every record's varint framing and lengths fit within the record
+ * matches (CRC_MISMATCH), the codec is one of Kafka's five (UNSUPPORTED_COMPRESSION), a compressed batch's
+ * records decompress within the limit (TOO_LARGE) and as a sound stream (MALFORMED), and finally that the
+ * plain records walk exactly: the record count is positive, every record's varint framing and lengths fit within the record
  * and the record within the batch, offset deltas run 0..n-1, {@code lastOffsetDelta} is n-1 and no byte is
  * left over (MALFORMED). Header keys may not be null.
  *
  * <p>This is the broker's hot path: reads are absolute (the caller's buffer position never moves), every
- * length is checked against what remains before it is used, and nothing is allocated per record.
+ * length is checked against what remains before it is used, and nothing is allocated per record. A compressed
+ * batch is decompressed once, by {@link BatchInflater}, and its plain records walked the same way.
  * Stateless and thread-safe.
  */
 public final class RecordBatchValidator {
@@ -35,23 +37,58 @@ public final class RecordBatchValidator {
     }
 
     /**
-     * Validates the one batch starting at {@code position}.
+     * Validates the one batch starting at {@code position}; a compressed batch's records may decompress to at
+     * most {@link BatchInflater#DEFAULT_MAX_UNCOMPRESSED_BYTES}.
      *
      * @param maxBatchBytes the largest acceptable batch, header included
      * @return the batch header, valid
      * @throws InvalidBatchException naming the reason and {@code position}
      */
     public static RecordBatchHeader validate(ByteBuffer buf, int position, int maxBatchBytes) {
+        return validate(buf, position, maxBatchBytes, BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+    }
+
+    /**
+     * Validates the one batch starting at {@code position}.
+     *
+     * @param maxBatchBytes        the largest acceptable batch as sent, header included
+     * @param maxUncompressedBytes the most bytes a compressed batch's records may decompress to (TOO_LARGE past it)
+     * @return the batch header, valid
+     * @throws InvalidBatchException naming the reason and {@code position}
+     */
+    public static RecordBatchHeader validate(ByteBuffer buf, int position, int maxBatchBytes,
+                                             int maxUncompressedBytes) {
+        return validatePlain(buf, position, maxBatchBytes, maxUncompressedBytes).header();
+    }
+
+    /**
+     * Validates the batch at {@code position} and returns it with its plain records: the caller's buffer for an
+     * uncompressed batch, the decompressed copy for a compressed one, so that a decoder decompresses only once.
+     */
+    static ValidBatch validatePlain(ByteBuffer buf, int position, int maxBatchBytes, int maxUncompressedBytes) {
         ByteBuffer b = RecordBatchHeader.bigEndian(buf);
         int batchEnd = checkFraming(b, position, maxBatchBytes);
         RecordBatchHeader header = RecordBatchHeader.read(b, position);
         checkCrc(b, position, batchEnd, header.crc());
-        if (header.compressionCodec() != 0) {
-            throw new InvalidBatchException(Reason.UNSUPPORTED_COMPRESSION, position,
-                    "compression codec " + header.compressionCodec() + " is not supported; send uncompressed batches");
+        ValidBatch valid;
+        if (header.compressionCodec() == CompressionCodec.NONE.id()) {
+            valid = new ValidBatch(header, b, position, batchEnd);
+        } else {
+            ByteBuffer plain = BatchInflater.plain(b, position, header, maxUncompressedBytes);
+            valid = new ValidBatch(header, plain, 0, plain.limit());
         }
-        checkRecords(b, position, batchEnd, header);
-        return header;
+        checkRecords(valid, position);
+        return valid;
+    }
+
+    /**
+     * A batch that passed validation and where its plain form lies.
+     *
+     * @param plain      the buffer holding the plain batch
+     * @param plainStart where the plain batch starts in {@code plain}
+     * @param plainEnd   one past its last byte
+     */
+    record ValidBatch(RecordBatchHeader header, ByteBuffer plain, int plainStart, int plainEnd) {
     }
 
     /**
@@ -62,13 +99,18 @@ public final class RecordBatchValidator {
      * @throws InvalidBatchException for the first invalid batch, with its position
      */
     public static List<RecordBatchHeader> validateAll(ByteBuffer buf, int maxBatchBytes) {
+        return validateAll(buf, maxBatchBytes, BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+    }
+
+    /** As {@link #validateAll(ByteBuffer, int)}, with the limit on what a compressed batch decompresses to. */
+    public static List<RecordBatchHeader> validateAll(ByteBuffer buf, int maxBatchBytes, int maxUncompressedBytes) {
         int position = buf.position();
         if (position >= buf.limit()) {
             throw new InvalidBatchException(Reason.MALFORMED, position, "no record batch: the input is empty");
         }
         List<RecordBatchHeader> headers = new ArrayList<>();
         while (position < buf.limit()) {
-            RecordBatchHeader header = validate(buf, position, maxBatchBytes);
+            RecordBatchHeader header = validate(buf, position, maxBatchBytes, maxUncompressedBytes);
             headers.add(header);
             position += header.sizeInBytes();
         }
@@ -130,9 +172,11 @@ public final class RecordBatchValidator {
         return (int) crc.getValue();
     }
 
-    private static void checkRecords(ByteBuffer b, int position, int batchEnd, RecordBatchHeader header) {
+    /** Walks the plain records; faults name {@code position}, where the batch lies in the caller's input. */
+    private static void checkRecords(ValidBatch batch, int position) {
+        RecordBatchHeader header = batch.header();
         int count = header.recordCount();
-        int recordBytes = batchEnd - position - HEADER_SIZE;
+        int recordBytes = batch.plainEnd() - batch.plainStart() - HEADER_SIZE;
         if (count <= 0 || count > recordBytes / MIN_RECORD_SIZE) {
             throw new InvalidBatchException(Reason.MALFORMED, position, "record count " + count
                     + " is impossible for " + recordBytes + " bytes of records");
@@ -141,7 +185,8 @@ public final class RecordBatchValidator {
             throw new InvalidBatchException(Reason.MALFORMED, position, "last offset delta "
                     + header.lastOffsetDelta() + " does not match " + count + " records");
         }
-        RecordCursor cursor = new RecordCursor(b, position, position + HEADER_SIZE, batchEnd);
+        RecordCursor cursor = new RecordCursor(batch.plain(), position, batch.plainStart() + HEADER_SIZE,
+                batch.plainEnd());
         for (int i = 0; i < count; i++) {
             skipRecord(cursor, i);
         }

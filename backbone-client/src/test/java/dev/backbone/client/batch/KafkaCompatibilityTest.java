@@ -22,6 +22,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Cross-checks the codec against Apache Kafka's own record classes, in both directions. */
@@ -112,17 +113,52 @@ class KafkaCompatibilityTest {
         assertThat(ours).isEqualTo(kafkaRecords(kafka.batches().iterator().next()));
     }
 
-    @Test
-    void kafkasCompressedBatchIsRefusedAsUnsupportedCompression() {
-        List<Input> inputs = TestBatches.randomInputs(new Random(4), 20, true);
-        ByteBuffer gzip = kafkaBatch(inputs, 0L, -1L, (short) -1, -1, Compression.gzip().build());
+    @ParameterizedTest
+    @EnumSource(value = CompressionCodec.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void kafkaReadsOurCompressedBatches(CompressionCodec codec) {
+        long seed = 140L + codec.id();
+        Random random = new Random(seed);
+        for (int round = 0; round < 6; round++) {
+            List<Input> inputs = round % 2 == 0 ? TestBatches.jsonLikeInputs(random, 300)
+                    : TestBatches.randomInputs(random, 50, true);
+            RecordBatchBuilder builder = new RecordBatchBuilder(codec).producer(99L, (short) 1, 5);
+            inputs.forEach(in -> builder.add(in.timestamp(), in.key(), in.value(), in.headers()));
+            ByteBuffer ours = builder.build();
+            ours.putLong(RecordBatchDescriptor.BASE_OFFSET_OFFSET, 1_000L);
 
-        assertThatThrownBy(() -> RecordBatchValidator.validate(gzip, 0, Integer.MAX_VALUE))
-                .isInstanceOfSatisfying(InvalidBatchException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_COMPRESSION));
-        assertThatThrownBy(() -> RecordBatchDecoder.decodeAll(gzip))
-                .isInstanceOfSatisfying(InvalidBatchException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_COMPRESSION));
+            String context = codec + ", seed " + seed + ", round " + round;
+            MutableRecordBatch batch = MemoryRecords.readableRecords(ours.duplicate()).batches().iterator().next();
+            batch.ensureValid();
+            assertThat(batch.compressionType().name).as(context).isEqualTo(codec.configName());
+            assertThat(kafkaRecords(batch)).as(context).isEqualTo(TestBatches.expected(inputs, 1_000L));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CompressionCodec.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void weDecodeAndAcceptKafkasCompressedBatches(CompressionCodec codec) {
+        long seed = 240L + codec.id();
+        Random random = new Random(seed);
+        for (int round = 0; round < 6; round++) {
+            List<Input> inputs = round % 2 == 0 ? TestBatches.jsonLikeInputs(random, 300)
+                    : TestBatches.randomInputs(random, 50, true);
+            ByteBuffer kafka = kafkaBatch(inputs, 500L, 7L, (short) 2, 3, kafkaCompression(codec));
+
+            String context = codec + ", seed " + seed + ", round " + round;
+            RecordBatchHeader header = RecordBatchValidator.validate(kafka, 0, kafka.limit());
+            assertThat(header.compressionCodec()).as(context).isEqualTo(codec.id());
+            assertThat(RecordBatchDecoder.decode(kafka, 0)).as(context).isEqualTo(TestBatches.expected(inputs, 500L));
+        }
+    }
+
+    private static Compression kafkaCompression(CompressionCodec codec) {
+        return switch (codec) {
+            case NONE -> Compression.NONE;
+            case GZIP -> Compression.gzip().build();
+            case SNAPPY -> Compression.snappy().build();
+            case LZ4 -> Compression.lz4().build();
+            case ZSTD -> Compression.zstd().build();
+        };
     }
 
     @Test

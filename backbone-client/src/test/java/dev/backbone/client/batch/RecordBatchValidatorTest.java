@@ -192,17 +192,6 @@ class RecordBatchValidatorTest {
     }
 
     @Test
-    void aCompressedAttributeIsUnsupportedCompression() {
-        for (int codec = 1; codec <= 7; codec++) {
-            ByteBuffer batch = TestBatches.build(smallInputs(new Random(codec)));
-            batch.putShort(ATTRIBUTES_OFFSET, (short) codec);
-            TestBatches.fixCrc(batch, 0);
-            assertReason(catchThrowable(() -> RecordBatchValidator.validate(batch, 0, Integer.MAX_VALUE)),
-                    Reason.UNSUPPORTED_COMPRESSION, "codec " + codec);
-        }
-    }
-
-    @Test
     void magicOtherThanTwoIsUnsupportedMagic() {
         for (byte magic : new byte[] {0, 1, 3, -1}) {
             ByteBuffer batch = TestBatches.build(smallInputs(new Random(magic)));

@@ -43,6 +43,22 @@ final class TestBatches {
         return inputs;
     }
 
+    /** Between 1 and {@code maxCount} records with keys and JSON-like values that compress as real events do. */
+    static List<Input> jsonLikeInputs(Random random, int maxCount) {
+        int count = 1 + random.nextInt(maxCount);
+        long base = 1_700_000_000_000L + random.nextInt(1_000_000);
+        List<Input> inputs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String key = "order-" + random.nextInt(10_000);
+            String value = "{\"id\":\"" + key + "\",\"customer\":\"c-" + random.nextInt(500) + "\",\"amount\":"
+                    + random.nextInt(100_000) + ",\"status\":\"" + (random.nextBoolean() ? "PLACED" : "PAID")
+                    + "\",\"note\":\"" + "x".repeat(random.nextInt(200)) + "\"}";
+            inputs.add(new Input(base + i, key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    value.getBytes(java.nio.charset.StandardCharsets.UTF_8), randomHeaders(random)));
+        }
+        return inputs;
+    }
+
     static byte[] randomBytes(Random random) {
         int kind = random.nextInt(20);
         if (kind == 0) {
@@ -78,7 +94,11 @@ final class TestBatches {
     }
 
     static ByteBuffer build(List<Input> inputs) {
-        RecordBatchBuilder builder = new RecordBatchBuilder();
+        return build(inputs, CompressionCodec.NONE);
+    }
+
+    static ByteBuffer build(List<Input> inputs, CompressionCodec codec) {
+        RecordBatchBuilder builder = new RecordBatchBuilder(codec);
         for (Input in : inputs) {
             builder.add(in.timestamp(), in.key(), in.value(), in.headers());
         }

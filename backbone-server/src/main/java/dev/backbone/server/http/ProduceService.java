@@ -1,6 +1,7 @@
 package dev.backbone.server.http;
 
 import dev.backbone.client.Murmur2Partitioner;
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.RecordBatchBuilder;
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
@@ -99,7 +100,7 @@ public final class ProduceService {
             long now = clock.millis();
             AtomicLong bytes = new AtomicLong();
             return appendOnScheduler(t, log, () -> {
-                        ByteBuffer batches = build(records, now);
+                        ByteBuffer batches = build(records, now, t.config().compressionCodec());
                         bytes.set(batches.remaining());
                         return log.appendAsync(batches, flush(t, flushOverride), precondition);
                     })
@@ -173,7 +174,7 @@ public final class ProduceService {
                     indexes.forEach(i -> mine.add(records.get(i)));
                     PartitionLog log = topic.partition(p);
                     return appendOnScheduler(topic, log, () -> {
-                                ByteBuffer batches = build(mine, now);
+                                ByteBuffer batches = build(mine, now, topic.config().compressionCodec());
                                 bytes.addAndGet(batches.remaining());
                                 return log.appendAsync(batches, flush, AppendPrecondition.NONE);
                             })
@@ -216,15 +217,18 @@ public final class ProduceService {
         return partitionOf;
     }
 
-    /** One or more batches holding {@code records} in order, each within the batch limit. */
-    private ByteBuffer build(List<ProducedRecord> records, long now) {
+    /**
+     * One or more batches holding {@code records} in order, each within the batch limit before compression (so
+     * also after it), compressed with the topic's codec.
+     */
+    private ByteBuffer build(List<ProducedRecord> records, long now, CompressionCodec compression) {
         List<ByteBuffer> batches = new ArrayList<>(1);
-        RecordBatchBuilder builder = new RecordBatchBuilder();
+        RecordBatchBuilder builder = new RecordBatchBuilder(compression);
         for (ProducedRecord record : records) {
             if (builder.recordCount() > 0
                     && builder.estimatedSizeInBytes() + record.sizeInBytes() + 64L > limits.maxBatchBytes()) {
                 batches.add(builder.build());
-                builder = new RecordBatchBuilder();
+                builder = new RecordBatchBuilder(compression);
             }
             long timestamp = record.timestampMs() != null ? record.timestampMs() : now;
             builder.add(timestamp, record.key(), record.value(), record.headers());

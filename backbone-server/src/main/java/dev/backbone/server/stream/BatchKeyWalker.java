@@ -1,5 +1,6 @@
 package dev.backbone.server.stream;
 
+import dev.backbone.client.batch.BatchInflater;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.client.batch.Varints;
@@ -9,7 +10,8 @@ import java.nio.ByteOrder;
 
 /**
  * Walks the records of stored batches and reports each record's offset and where its key lies, without
- * copying keys or values: indexing an append costs no allocation per record.
+ * copying keys or values: indexing an append costs no allocation per record. A compressed batch is decompressed
+ * once, whole, and its plain copy walked; the key positions handed to the visitor then lie in that copy.
  *
  * <p>The batches must already have been validated (the log validates every batch before storing it), so
  * the walker trusts their framing; a framing fault still surfaces as the codec's
@@ -32,23 +34,35 @@ final class BatchKeyWalker {
             RecordBatchHeader header = RecordBatchHeader.read(buf, position);
             int batchEnd = position + header.sizeInBytes();
             if (!header.isControl()) {
-                buf.limit(batchEnd).position(position + RecordBatchDescriptor.RECORDS_OFFSET);
-                for (int i = 0; i < header.recordCount(); i++) {
-                    int length = Varints.readVarint(buf);
-                    int next = buf.position() + length;
-                    buf.get();
-                    Varints.readVarlong(buf);
-                    long offset = header.baseOffset() + Varints.readVarint(buf);
-                    int keyLength = Varints.readVarint(buf);
-                    if (keyLength >= 0) {
-                        visitor.keyedRecord(offset, buf, buf.position(), keyLength);
-                    }
-                    buf.position(next);
+                if (header.compressionCodec() == 0) {
+                    buf.limit(batchEnd).position(position + RecordBatchDescriptor.RECORDS_OFFSET);
+                    walkRecords(buf, header, visitor);
+                    buf.limit(end);
+                } else {
+                    ByteBuffer plain = BatchInflater.plain(buf, position, header,
+                            BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+                    walkRecords(plain.position(RecordBatchDescriptor.RECORDS_OFFSET), header, visitor);
                 }
-                buf.limit(end);
             }
             visitor.batchEnd(header.lastOffset() + 1);
             position = batchEnd;
+        }
+    }
+
+    /** Visits the records from {@code buf.position()}, which the walk moves, to {@code buf.limit()}. */
+    private static void walkRecords(ByteBuffer buf, RecordBatchHeader header, RecordVisitor visitor)
+            throws IOException {
+        for (int i = 0; i < header.recordCount(); i++) {
+            int length = Varints.readVarint(buf);
+            int next = buf.position() + length;
+            buf.get();
+            Varints.readVarlong(buf);
+            long offset = header.baseOffset() + Varints.readVarint(buf);
+            int keyLength = Varints.readVarint(buf);
+            if (keyLength >= 0) {
+                visitor.keyedRecord(offset, buf, buf.position(), keyLength);
+            }
+            buf.position(next);
         }
     }
 

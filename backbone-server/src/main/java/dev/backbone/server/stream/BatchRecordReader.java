@@ -1,5 +1,6 @@
 package dev.backbone.server.stream;
 
+import dev.backbone.client.batch.BatchInflater;
 import dev.backbone.client.batch.Header;
 import dev.backbone.client.batch.InvalidBatchException;
 import dev.backbone.client.batch.Record;
@@ -14,7 +15,9 @@ import java.util.List;
 
 /**
  * Decodes the one record at a given offset out of a stored batch, skipping the other records' bytes without
- * allocating: a key read needs one record of a batch that may hold a thousand.
+ * allocating: a key read needs one record of a batch that may hold a thousand. A compressed batch is
+ * decompressed whole first (its codec cannot seek), which is why the key index pays off most on uncompressed
+ * topics.
  *
  * <p>Timestamps follow the codec's decoder: base timestamp plus delta, or the batch's max timestamp for
  * log-append-time batches. The batch's CRC is not checked again here: the log validated the batch when it was
@@ -38,7 +41,11 @@ final class BatchRecordReader {
         if (header.sizeInBytes() > buf.limit() || offset < header.baseOffset() || offset > header.lastOffset()) {
             return null;
         }
-        buf.limit(header.sizeInBytes()).position(RecordBatchDescriptor.RECORDS_OFFSET);
+        if (header.compressionCodec() != 0) {
+            buf = BatchInflater.plain(buf, 0, header, BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+        }
+        buf.limit(buf.getInt(RecordBatchDescriptor.BATCH_LENGTH_OFFSET) + RecordBatchDescriptor.LOG_OVERHEAD)
+                .position(RecordBatchDescriptor.RECORDS_OFFSET);
         for (int i = 0; i < header.recordCount(); i++) {
             int length = Varints.readVarint(buf);
             if (length < 0 || length > buf.remaining()) {

@@ -1,5 +1,6 @@
 package dev.backbone.server.topic;
 
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogConfig;
 import java.util.Collections;
@@ -25,6 +26,9 @@ import java.util.TreeSet;
  *   <tr><td>{@code index.interval.bytes}</td><td>bytes between sparse index entries, positive</td></tr>
  *   <tr><td>{@code cleanup.policy}</td><td>{@code delete} (compaction is not supported)</td></tr>
  *   <tr><td>{@code audit.chain}</td><td>{@code true} or {@code false}: keep a hash chain over batches</td></tr>
+ *   <tr><td>{@code compression.type}</td><td>{@code producer} (default), {@code uncompressed}, {@code gzip},
+ *       {@code snappy}, {@code lz4} or {@code zstd}: the codec of the batches the broker builds itself (JSON,
+ *       CloudEvents and NDJSON produce); binary batches are stored as sent</td></tr>
  * </table>
  *
  * <p>Only the keys a client set ({@link #overrides()}) are persisted, so a changed broker default applies to
@@ -43,19 +47,26 @@ public final class TopicConfig {
     public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String AUDIT_CHAIN = "audit.chain";
+    public static final String COMPRESSION_TYPE = "compression.type";
 
     /** Every key a topic may set. */
     public static final Set<String> KEYS = Set.of(RETENTION_MS, RETENTION_BYTES, SEGMENT_BYTES, SEGMENT_MS, FLUSH,
-            MAX_MESSAGE_BYTES, INDEX_INTERVAL_BYTES, CLEANUP_POLICY, AUDIT_CHAIN);
+            MAX_MESSAGE_BYTES, INDEX_INTERVAL_BYTES, CLEANUP_POLICY, AUDIT_CHAIN, COMPRESSION_TYPE);
+
+    /** Kafka's value for "keep what the producer chose"; for batches the broker builds that means uncompressed. */
+    private static final String PRODUCER = "producer";
 
     private final Map<String, String> overrides;
     private final LogConfig logConfig;
     private final boolean auditChain;
+    private final String compressionType;
 
-    private TopicConfig(Map<String, String> overrides, LogConfig logConfig, boolean auditChain) {
+    private TopicConfig(Map<String, String> overrides, LogConfig logConfig, boolean auditChain,
+                        String compressionType) {
         this.overrides = overrides;
         this.logConfig = logConfig;
         this.auditChain = auditChain;
+        this.compressionType = compressionType;
     }
 
     /** The broker defaults alone. */
@@ -71,6 +82,7 @@ public final class TopicConfig {
     public static TopicConfig parse(Map<String, String> overrides, LogConfig defaults) {
         LogConfig config = defaults;
         boolean audit = false;
+        String compression = PRODUCER;
         Map<String, String> kept = new TreeMap<>();
         for (Map.Entry<String, String> entry : new TreeMap<>(overrides).entrySet()) {
             String key = entry.getKey();
@@ -93,6 +105,7 @@ public final class TopicConfig {
                         }
                     }
                     case AUDIT_CHAIN -> audit = parseBoolean(key, value);
+                    case COMPRESSION_TYPE -> compression = parseCompressionType(key, value);
                     default -> throw unknownKey(key, value);
                 }
             } catch (IllegalArgumentException rangeError) {
@@ -101,7 +114,7 @@ public final class TopicConfig {
             }
             kept.put(key, value);
         }
-        return new TopicConfig(Collections.unmodifiableMap(kept), config, audit);
+        return new TopicConfig(Collections.unmodifiableMap(kept), config, audit, compression);
     }
 
     /** @throws InvalidConfigException when {@code key} is not one of {@link #KEYS} */
@@ -132,6 +145,7 @@ public final class TopicConfig {
         map.put(INDEX_INTERVAL_BYTES, Integer.toString(logConfig.indexIntervalBytes()));
         map.put(CLEANUP_POLICY, "delete");
         map.put(AUDIT_CHAIN, Boolean.toString(auditChain));
+        map.put(COMPRESSION_TYPE, compressionType);
         return Collections.unmodifiableMap(map);
     }
 
@@ -146,6 +160,32 @@ public final class TopicConfig {
     /** Whether the topic keeps a hash chain over its batches. */
     public boolean auditChain() {
         return auditChain;
+    }
+
+    /**
+     * The codec of the batches the broker builds for this topic: none for {@code producer} and
+     * {@code uncompressed}, else the named one.
+     */
+    public CompressionCodec compressionCodec() {
+        return compressionType.equals(PRODUCER) || compressionType.equals("uncompressed") ? CompressionCodec.NONE
+                : CompressionCodec.forName(compressionType);
+    }
+
+    private static String parseCompressionType(String key, String value) {
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (lower.equals(PRODUCER) || lower.equals("uncompressed")) {
+            return lower;
+        }
+        try {
+            CompressionCodec codec = CompressionCodec.forName(lower);
+            if (codec != CompressionCodec.NONE) {
+                return codec.configName();
+            }
+        } catch (IllegalArgumentException unknown) {
+            // Named below with the values a topic accepts, which differ from the codec names by two.
+        }
+        throw new InvalidConfigException(key, value,
+                "must be one of producer, uncompressed, gzip, snappy, lz4, zstd");
     }
 
     private static long parseLong(String key, String value) {
@@ -183,7 +223,8 @@ public final class TopicConfig {
     @Override
     public boolean equals(Object other) {
         return other instanceof TopicConfig that && overrides.equals(that.overrides)
-                && logConfig.equals(that.logConfig) && auditChain == that.auditChain;
+                && logConfig.equals(that.logConfig) && auditChain == that.auditChain
+                && compressionType.equals(that.compressionType);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.backbone.server.log;
 
 import dev.backbone.client.batch.Record;
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.RecordBatchHeader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecoveryTest {
 
     private static final TopicPartition TP = new TopicPartition("damaged", 3);
-    private static final LogConfig CONFIG = LogConfig.DEFAULT.withSegmentBytes(2048).withIndexIntervalBytes(200);
+    private static final LogConfig CONFIG = LogConfig.DEFAULT.withSegmentBytes(1024).withIndexIntervalBytes(200);
 
     /** Where one appended batch landed. */
     private record Stored(long segmentBase, long position, int size, long firstOffset, int records) {
@@ -48,7 +49,9 @@ class RecoveryTest {
                 for (int r = 0; r < values.length; r++) {
                     values[r] = "batch " + i + " record " + r + " " + "x".repeat(i * 3);
                 }
-                log.append(TestBatches.batch(1_000 + i, values), FlushMode.NONE);
+                // Every codec in turn, so that recovery scans compressed batches too; the last one is zstd.
+                CompressionCodec codec = CompressionCodec.values()[i % CompressionCodec.values().length];
+                log.append(TestBatches.batch(codec, 1_000 + i, values), FlushMode.NONE);
             }
             assertThat(log.segmentBaseOffsets()).hasSizeGreaterThan(3);
         }

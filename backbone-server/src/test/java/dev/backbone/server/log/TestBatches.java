@@ -1,5 +1,6 @@
 package dev.backbone.server.log;
 
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.Record;
 import dev.backbone.client.batch.RecordBatchBuilder;
 import dev.backbone.client.batch.RecordBatchDecoder;
@@ -20,7 +21,12 @@ final class TestBatches {
 
     /** One batch of one record per value, all with timestamp {@code timestampMs}. */
     static ByteBuffer batch(long timestampMs, String... values) {
-        RecordBatchBuilder builder = new RecordBatchBuilder();
+        return batch(CompressionCodec.NONE, timestampMs, values);
+    }
+
+    /** As {@link #batch(long, String...)}, compressed with {@code codec}. */
+    static ByteBuffer batch(CompressionCodec codec, long timestampMs, String... values) {
+        RecordBatchBuilder builder = new RecordBatchBuilder(codec);
         for (String value : values) {
             builder.add(timestampMs, null, value.getBytes(StandardCharsets.UTF_8), List.of());
         }
