@@ -11,6 +11,7 @@ import dev.backbone.server.security.ApiKeys;
 import dev.backbone.server.security.Authorizer;
 import dev.backbone.server.security.BearerAuthenticationManager;
 import dev.backbone.server.security.ProblemAuthenticationEntryPoint;
+import dev.backbone.server.security.RejectedRequestHandler;
 import dev.backbone.server.security.RouteAuthorizationFilter;
 import dev.backbone.server.security.RouteTable;
 import dev.backbone.server.security.ScopePermissions;
@@ -37,6 +38,9 @@ import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -105,6 +109,33 @@ class SecurityConfiguration {
     @Bean
     RouteTable routeTable(TopicRegistry registry, GroupCoordinator groups, BackboneProperties backbone) {
         return RouteTable.broker(registry, groups, backbone.getTopics().isAutoCreate());
+    }
+
+    /**
+     * In {@code none} mode no firewall, so that every request is served as before security existed. In
+     * {@code enforce} mode Spring Security's strict firewall, allowing what key-stream keys and topic names need in
+     * a path: encoded slashes, percent signs, periods and backslashes, and semicolons. Authorization matches the
+     * same parsed path the handlers are routed by, so these cannot make the two disagree.
+     */
+    @Bean
+    ServerWebExchangeFirewall serverWebExchangeFirewall(SecurityProperties properties) {
+        if (properties.getMode() != SecurityMode.ENFORCE) {
+            return ServerWebExchangeFirewall.INSECURE_NOOP;
+        }
+        StrictServerWebExchangeFirewall firewall = new StrictServerWebExchangeFirewall();
+        firewall.setAllowUrlEncodedSlash(true);
+        firewall.setAllowUrlEncodedDoubleSlash(true);
+        firewall.setAllowUrlEncodedPercent(true);
+        firewall.setAllowUrlEncodedPeriod(true);
+        firewall.setAllowBackSlash(true);
+        firewall.setAllowSemicolon(true);
+        return firewall;
+    }
+
+    @Bean
+    ServerExchangeRejectedHandler serverExchangeRejectedHandler(ProblemMapper mapper,
+                                                                ProblemWebExceptionHandler problems) {
+        return new RejectedRequestHandler(mapper, problems);
     }
 
     @Bean

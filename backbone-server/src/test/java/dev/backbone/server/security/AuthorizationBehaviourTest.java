@@ -3,6 +3,7 @@ package dev.backbone.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backbone.client.batch.RecordBatchBuilder;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -158,6 +159,21 @@ class AuthorizationBehaviourTest extends SecuredBrokerTest {
         assertThat(records).doesNotContain(daveKey);
         root().post().uri(audit + "/chain/verify").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.valid").isEqualTo(true);
+    }
+
+    @Test
+    void keysWithEncodedSlashesAndPercentSignsPassTheFirewallAndRefusedPathsAreProblems() {
+        String base = "http://127.0.0.1:" + port + "/v1/topics/" + TOPIC;
+        var appended = root().post().uri(URI.create(base + "/keys/a%2Fb%25c%5Cd/records"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"records\": [{\"value\": 1}]}").exchange()
+                .expectBody(String.class).returnResult();
+        assertThat(appended.getStatus().value()).as(appended.getResponseBody()).isEqualTo(200);
+        assertThat(json(appended.getResponseBody().getBytes(StandardCharsets.UTF_8)).path("key").asString())
+                .isEqualTo("a/b%c\\d");
+        root().get().uri(URI.create("http://127.0.0.1:" + port + "/v1/topics/./" + TOPIC)).exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://backbone.dev/problems/invalid-parameter");
     }
 
     private static String cloudEvent() {

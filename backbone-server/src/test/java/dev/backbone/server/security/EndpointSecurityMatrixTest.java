@@ -57,7 +57,7 @@ class EndpointSecurityMatrixTest extends SecuredBrokerTest {
         sample("POST /v1/topics/{topic}/partitions/{partition}/chain/verify",
                 "/v1/topics/sec-t/partitions/0/chain/verify", null, null);
         sample("POST /v1/topics/{topic}/keys/{key}/records", "/v1/topics/sec-t/keys/k9/records", json,
-                "{\"value\": {\"n\": 1}}");
+                "{\"records\": [{\"value\": {\"n\": 1}}]}");
         sample("GET /v1/topics/{topic}/keys/{key}/records", "/v1/topics/sec-t/keys/k9/records", null, null);
         sample("GET /v1/groups", "/v1/groups", null, null);
         sample("GET /v1/groups/{group}", "/v1/groups/sec-g", null, null);
