@@ -94,6 +94,12 @@ public enum ProblemType {
     UNKNOWN_API_KEY("unknown-api-key", "Unknown API key", 404),
     /** No ACL has that id. */
     UNKNOWN_ACL("unknown-acl", "Unknown ACL", 404),
+    /** The request head did not arrive whole in time after its first byte; the connection was closed. */
+    REQUEST_TIMEOUT("request-timeout", "Request timeout", 408),
+    /** The principal is over a produce, fetch or request quota; nothing was done. {@code Retry-After} says when. */
+    QUOTA_EXCEEDED("quota-exceeded", "Quota exceeded", 429),
+    /** The principal already has the most consumes parked in long polls that it may have. */
+    TOO_MANY_WAITERS("too-many-waiters", "Too many waiting consumes", 429),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -48,21 +47,21 @@ public final class ProblemWebExceptionHandler implements WebExceptionHandler, Or
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        return write(exchange, mapper.map(failure, exchange.getRequest().getPath().value()), HttpHeaders.EMPTY);
+        return write(exchange, mapper.map(failure, exchange.getRequest().getPath().value()));
     }
 
     /**
-     * Writes {@code problem} as the response, replacing any headers set so far by {@code headers} (a 401's
-     * {@code WWW-Authenticate}, for example).
+     * Writes {@code problem} as the response, replacing any headers set so far by the problem's own; for failures
+     * answered outside a handler (Spring Security's entry point and firewall).
      */
-    public Mono<Void> write(ServerWebExchange exchange, Problem problem, HttpHeaders headers) {
+    public Mono<Void> write(ServerWebExchange exchange, Problem problem) {
         ServerHttpResponse response = exchange.getResponse();
         byte[] body = json.writeValueAsBytes(toBody(problem));
         response.setStatusCode(HttpStatusCode.valueOf(problem.status()));
         response.getHeaders().clear();
-        response.getHeaders().addAll(headers);
         response.getHeaders().setContentType(PROBLEM_JSON);
         response.getHeaders().setContentLength(body.length);
+        problem.headers().forEach(response.getHeaders()::set);
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));
     }

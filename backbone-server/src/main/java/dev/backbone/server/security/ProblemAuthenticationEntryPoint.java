@@ -1,10 +1,8 @@
 package dev.backbone.server.security;
 
-import dev.backbone.server.error.Problem;
 import dev.backbone.server.error.ProblemMapper;
 import dev.backbone.server.error.ProblemWebExceptionHandler;
 import java.util.Objects;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -21,7 +19,8 @@ import reactor.core.publisher.Mono;
  */
 public final class ProblemAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
 
-    static final String REALM = "backbone";
+    /** The challenge of a request without credentials. */
+    public static final String CHALLENGE = "Bearer realm=\"backbone\"";
 
     private final ProblemMapper mapper;
     private final ProblemWebExceptionHandler writer;
@@ -38,7 +37,7 @@ public final class ProblemAuthenticationEntryPoint implements ServerAuthenticati
     public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException failure) {
         ServerHttpRequest request = exchange.getRequest();
         String description = description(failure);
-        String challenge = "Bearer realm=\"" + REALM + "\"";
+        String challenge = CHALLENGE;
         if (description != null) {
             challenge += ", error=\"invalid_token\", error_description=\"" + description.replace("\"", "'") + "\"";
         }
@@ -46,11 +45,8 @@ public final class ProblemAuthenticationEntryPoint implements ServerAuthenticati
                 request.getMethod().name(), request.getPath().value(), null);
         UnauthenticatedException problem = new UnauthenticatedException(description == null
                 ? "this endpoint needs credentials: Authorization: Bearer <API key or JWT>"
-                : "the credentials were refused: " + description);
-        Problem mapped = mapper.map(problem, request.getPath().value());
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge);
-        return writer.write(exchange, mapped, headers);
+                : "the credentials were refused: " + description, challenge);
+        return writer.write(exchange, mapper.map(problem, request.getPath().value()));
     }
 
     /** What was wrong with a presented token, or null when none was presented. */

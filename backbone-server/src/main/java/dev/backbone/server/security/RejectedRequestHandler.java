@@ -5,7 +5,6 @@ import dev.backbone.server.error.ProblemMapper;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.error.ProblemWebExceptionHandler;
 import java.util.Objects;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.web.server.ServerWebExchange;
@@ -30,7 +29,6 @@ public final class RejectedRequestHandler implements ServerExchangeRejectedHandl
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
         BackboneException problem = new BackboneException(ProblemType.INVALID_PARAMETER, rejected.getMessage());
-        return writer.write(exchange, mapper.map(problem, exchange.getRequest().getPath().value()),
-                HttpHeaders.EMPTY);
+        return writer.write(exchange, mapper.map(problem, exchange.getRequest().getPath().value()));
     }
 }

@@ -69,7 +69,8 @@ public final class RouteAuthorizationFilter implements WebFilter {
         }
         return exchange.getPrincipal()
                 .cast(Authentication.class)
-                .switchIfEmpty(Mono.error(() -> new UnauthenticatedException("this endpoint needs credentials")))
+                .switchIfEmpty(Mono.error(() -> new UnauthenticatedException("this endpoint needs credentials",
+                        ProblemAuthenticationEntryPoint.CHALLENGE)))
                 .flatMap(authentication -> authorize(exchange, match, authentication, chain));
     }
 

@@ -10,7 +10,16 @@ import java.util.Map;
  */
 public final class UnauthenticatedException extends BackboneException {
 
-    public UnauthenticatedException(String detail) {
+    private final String challenge;
+
+    /** @param challenge the {@code WWW-Authenticate} value sent with the 401 */
+    public UnauthenticatedException(String detail, String challenge) {
         super(ProblemType.UNAUTHENTICATED, detail, Map.of());
+        this.challenge = challenge;
+    }
+
+    @Override
+    public Map<String, String> headers() {
+        return Map.of("WWW-Authenticate", challenge);
     }
 }
