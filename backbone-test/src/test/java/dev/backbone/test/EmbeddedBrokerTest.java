@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedBrokerTest {
 
@@ -37,7 +38,7 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void aRestartOnTheSameDirectoryKeepsTheTopics(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void aRestartOnTheSameDirectoryKeepsTheTopics(@TempDir Path dir) throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir).start()) {
             broker.createTopic("kept", 2, Map.of());
         }
