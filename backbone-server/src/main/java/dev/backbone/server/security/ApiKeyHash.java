@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 public final class ApiKeyHash {
 
     public static final String PREFIX = "bb_";
+    private static final String LABEL = "sha256:";
     private static final int SECRET_BYTES = 32;
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -53,12 +55,24 @@ public final class ApiKeyHash {
         return hash.substring(0, 16);
     }
 
-    /** @throws IllegalArgumentException when {@code hash} is not 64 hex digits */
+    /** The hash as configuration takes it and the create answer shows it: {@code sha256:<64 hex digits>}. */
+    public static String labelled(String hash) {
+        return LABEL + hash;
+    }
+
+    /**
+     * The 64 lower-case hex digits of a configured hash, which may carry the {@code sha256:} label.
+     *
+     * @throws IllegalArgumentException when {@code hash} is not 64 hex digits
+     */
     public static String checkHash(String hash) {
-        String lower = hash == null ? "" : hash.trim().toLowerCase(java.util.Locale.ROOT);
+        String lower = hash == null ? "" : hash.trim().toLowerCase(Locale.ROOT);
+        if (lower.startsWith(LABEL)) {
+            lower = lower.substring(LABEL.length());
+        }
         if (!HEX_SHA256.matcher(lower).matches()) {
-            throw new IllegalArgumentException("an API key hash is the SHA-256 of the key as 64 hex digits"
-                    + " (printf %s \"$KEY\" | sha256sum), got \"" + hash + "\"");
+            throw new IllegalArgumentException("an API key hash is the SHA-256 of the key as 64 hex digits,"
+                    + " optionally labelled sha256: (printf %s \"$KEY\" | sha256sum), got \"" + hash + "\"");
         }
         return lower;
     }

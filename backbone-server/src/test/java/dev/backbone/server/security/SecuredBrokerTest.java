@@ -1,5 +1,7 @@
 package dev.backbone.server.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -16,7 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  * One real broker in {@code enforce} mode on a random port of 127.0.0.1, shared by the security test classes (they
  * declare nothing else, so Spring starts it once): super-user {@code root} with a key from configuration, an
  * expired configured key for {@code late}, and JWTs from a {@link TestIssuer} whose scope {@code sec.describe}
- * grants {@code describe} on the topics starting with {@code sec-}.
+ * grants {@code describe} on the topics starting with {@code sec-}. The expired key's hash is configured with the
+ * {@code sha256:} label, in capitals.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "server.address=127.0.0.1",
@@ -45,7 +48,7 @@ abstract class SecuredBrokerTest {
         registry.add("backbone.security.api-keys[0].principal", () -> "root");
         registry.add("backbone.security.api-keys[0].hash", () -> ApiKeyHash.hash(ROOT_KEY));
         registry.add("backbone.security.api-keys[1].principal", () -> "late");
-        registry.add("backbone.security.api-keys[1].hash", () -> ApiKeyHash.hash(EXPIRED_KEY));
+        registry.add("backbone.security.api-keys[1].hash", () -> "SHA256:" + ApiKeyHash.hash(EXPIRED_KEY));
         registry.add("backbone.security.api-keys[1].expires-at", () -> "2020-01-01T00:00:00Z");
         registry.add("backbone.security.jwt.jwk-set-uri", ISSUER::jwkSetUri);
     }
@@ -69,7 +72,9 @@ abstract class SecuredBrokerTest {
         byte[] body = root().post().uri("/v1/admin/api-keys").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"principal\": \"" + principal + "\"}").exchange()
                 .expectStatus().isCreated().expectBody().returnResult().getResponseBody();
-        return JSON.readTree(body).path("key").asString();
+        String key = JSON.readTree(body).path("key").asString();
+        assertThat(JSON.readTree(body).path("hash").asString()).isEqualTo("sha256:" + ApiKeyHash.hash(key));
+        return key;
     }
 
     /** Adds an ACL through the admin API; returns its id. */

@@ -5,6 +5,7 @@ import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.http.BlockingScheduler;
 import dev.backbone.server.http.ProblemResponses;
 import dev.backbone.server.security.ApiKey;
+import dev.backbone.server.security.ApiKeyHash;
 import dev.backbone.server.security.ApiKeys;
 import dev.backbone.server.security.SecurityAuditLog;
 import io.swagger.v3.oas.annotations.Operation;
@@ -60,8 +61,12 @@ public class ApiKeysController {
                           boolean expired) {
     }
 
-    /** The answer to a create: the secret, shown this once, and the key's id. */
-    public record CreatedKey(String id, String principal, Instant createdAt, Instant expiresAt, String key) {
+    /**
+     * The answer to a create: the secret, shown this once, the key's id, and its hash as configuration takes it
+     * (to move the key into {@code backbone.security.api-keys}).
+     */
+    public record CreatedKey(String id, String principal, Instant createdAt, Instant expiresAt, String key,
+                             String hash) {
     }
 
     /** The key list. */
@@ -101,7 +106,7 @@ public class ApiKeysController {
             return ResponseEntity.created(URI.create("/v1/admin/api-keys/" + key.id()))
                     .cacheControl(CacheControl.noStore())
                     .body(new CreatedKey(key.id(), key.principal(), key.createdAt(), key.expiresAt(),
-                            created.secret()));
+                            created.secret(), ApiKeyHash.labelled(key.hash())));
         });
     }
 
