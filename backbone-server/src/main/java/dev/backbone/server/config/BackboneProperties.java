@@ -186,8 +186,8 @@ public class BackboneProperties {
         private Duration fileDeleteDelay = Duration.ofMinutes(1);
 
         /**
-         * Segment files kept open at most; beyond it the ones idle longest are closed (and reopened when used).
-         * 0 chooses half the process's open-file limit ({@code ulimit -n}).
+         * Segment and key index chain files kept open at most; beyond it the ones idle longest are closed (and
+         * reopened when used). 0 chooses half the process's open-file limit ({@code ulimit -n}).
          */
         private int maxOpenSegmentFiles;
 

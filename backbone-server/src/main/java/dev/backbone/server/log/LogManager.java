@@ -164,12 +164,12 @@ public final class LogManager implements AutoCloseable {
         return dataDir;
     }
 
-    /** Segment files open now (see {@link LogManagerOptions#maxOpenSegmentFiles}). */
+    /** Segment and key chain files open now (see {@link LogManagerOptions#maxOpenSegmentFiles}). */
     public int openSegmentFiles() {
         return openFiles.openCount();
     }
 
-    /** The bound on open segment files in force. */
+    /** The bound on open segment and key chain files in force. */
     public int maxOpenSegmentFiles() {
         return openFiles.maxOpen();
     }

@@ -15,8 +15,8 @@ import java.util.Objects;
  *                               are removed, so that readers already sending them (sendfile) can finish
  * @param clock                  the time source for retention by age and roll by age
  * @param files                  the file system the logs live on: the real one, or a simulated disk in tests
- * @param maxOpenSegmentFiles    how many segment files may stay open; the ones idle longest are closed beyond it
- *                               (reopened when used). 0 chooses half the process's open-file limit
+ * @param maxOpenSegmentFiles    how many segment and key chain files may stay open; the ones idle longest are
+ *                               closed beyond it (reopened when used). 0 chooses half the process's open-file limit
  */
 public record LogManagerOptions(Duration retentionCheckInterval, Duration fileDeleteDelay, Clock clock,
                                 StorageFiles files, int maxOpenSegmentFiles) {
