@@ -109,7 +109,7 @@ public final class JsonProduceParser {
         String keyEncoding = null;
         String valueEncoding = null;
         byte[] value = null;
-        String valueString = null;
+        boolean valueIsString = false;
         List<Header> headers = List.of();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
@@ -120,9 +120,7 @@ public final class JsonProduceParser {
                 case "keyEncoding" -> keyEncoding = string(parser, "record " + index + ": \"keyEncoding\"");
                 case "valueEncoding" -> valueEncoding = string(parser, "record " + index + ": \"valueEncoding\"");
                 case "value" -> {
-                    if (token == JsonToken.VALUE_STRING) {
-                        valueString = parser.getString();
-                    }
+                    valueIsString = token == JsonToken.VALUE_STRING;
                     value = rawValue(parser, body, token);
                 }
                 case "headers" -> headers = parseHeaders(parser, index);
@@ -134,10 +132,10 @@ public final class JsonProduceParser {
         }
         byte[] keyBytes = key == null ? null : decode(parser, index, "key", key, keyEncoding);
         if (valueEncoding != null) {
-            if (valueString == null) {
+            if (!valueIsString) {
                 throw malformed(parser, "record " + index + ": \"valueEncoding\" needs a string \"value\"");
             }
-            value = decode(parser, index, "value", valueString, valueEncoding);
+            value = decode(parser, index, "value", jsonString(value), valueEncoding);
         }
         return new ProducedRecord(partition, keyBytes, value, headers, timestamp);
     }
@@ -148,18 +146,46 @@ public final class JsonProduceParser {
             return null;
         }
         int start = (int) parser.currentTokenLocation().getByteOffset();
+        int end;
         if (token.isStructStart()) {
             parser.skipChildren();
+            end = (int) parser.currentLocation().getByteOffset();
         } else if (token == JsonToken.VALUE_STRING) {
-            // The parser reads strings lazily; the string was already read by the caller, so the location is
-            // after its closing quote.
-            parser.getString();
+            end = stringEnd(parser, body, start);
         } else {
             // Numbers and literals: their text is what the parser saw.
             return parser.getText().getBytes(StandardCharsets.UTF_8);
         }
-        int end = (int) parser.currentLocation().getByteOffset();
         return Arrays.copyOfRange(body, start, end);
+    }
+
+    /**
+     * One past the closing quote of the string whose opening quote is at {@code start}, found by a byte scan
+     * rather than by decoding the string into a Java {@code String}: a 1 KiB value is stored as the bytes it came
+     * in, so decoding it would only make garbage. The parser still reads (and checks) the string when it moves
+     * on to the next token.
+     */
+    private static int stringEnd(JsonParser parser, byte[] body, int start) {
+        // Bytes past the body's length may be scanned here; a string that does not end within the length still
+        // fails, when the parser, which reads only up to the length, moves on.
+        for (int i = start + 1; i < body.length; i++) {
+            byte b = body[i];
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\') {
+                i++;
+            }
+        }
+        throw malformed(parser, "unterminated string");
+    }
+
+    /** The Java string a JSON string literal ({@code "..."}, as cut from the body) stands for. */
+    private static String jsonString(byte[] literal) {
+        try (JsonParser parser = JSON.createParser(literal)) {
+            parser.nextToken();
+            return parser.getString();
+        }
     }
 
     private static List<Header> parseHeaders(JsonParser parser, int index) {
