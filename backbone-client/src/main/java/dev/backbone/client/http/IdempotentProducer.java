@@ -1,39 +1,157 @@
 package dev.backbone.client.http;
 
+import dev.backbone.client.batch.RecordBatchBuilder;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 /**
- * Sends record batches that the broker deduplicates: each carries this producer's id, epoch 0 and the next
- * sequence of its partition, so a batch sent again after a lost answer (a cut connection, a timeout, a 5xx) is
- * recognised as a repeat and answered with its original offsets instead of being appended twice.
+ * Sends record batches that the broker deduplicates: each carries this producer's id, its partition's epoch and the
+ * next sequence of its partition, so a batch sent again after a lost answer (a cut connection, a timeout, a 5xx) is
+ * recognised as a repeat and answered with its original offsets instead of being appended twice. A retry sends the
+ * very same bytes.
  *
  * <p>Obtained from {@link BackboneClient#idempotentProducer()}. The producer id is random and non-negative; a
  * restarted application is a new producer. Each partition starts at epoch 0, sequence 0. At most one request per
  * partition is in flight at a time, so the broker sees each partition's sequences in order; sends to different
- * partitions run in parallel. A send that fails for good (after its retries) may or may not have been stored, so
- * its sequence can be used neither again nor skipped: the next send to that partition starts the next epoch at
- * sequence 0, which the broker accepts and which fences any late copy of the failed batch.
+ * partitions run in parallel, and sends to one partition queue in the order they were subscribed. A send that fails
+ * for good (after its retries) may or may not have been stored, so its sequence can be neither used again nor
+ * skipped: the next send to that partition starts the next epoch at sequence 0, which the broker accepts and which
+ * fences any late copy of the failed batch.
  *
  * <p>Thread-safe.
  */
 public final class IdempotentProducer {
 
-    IdempotentProducer() {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BackboneClient client;
+    private final long producerId;
+    private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
+
+    IdempotentProducer(BackboneClient client) {
+        this.client = client;
+        this.producerId = newProducerId();
     }
 
     /** The producer id, fixed for the life of this producer. */
     public long producerId() {
-        throw new UnsupportedOperationException("not built yet");
+        return producerId;
     }
 
     /**
-     * Sends the records as one batch to one partition.
+     * Sends the records as one batch to one partition. Nothing is sent until the result is subscribed.
      *
      * @param flush the flush mode for this request, or null for the topic's
      * @return the offsets; {@link ProduceResult#replayed()} is true when a retry found the first attempt stored
      */
     public Mono<ProduceResult> send(String topic, int partition, List<ProducerRecord> records, Flush flush) {
-        throw new UnsupportedOperationException("not built yet");
+        Objects.requireNonNull(topic, "topic");
+        if (records.isEmpty()) {
+            return Mono.error(new IllegalArgumentException("a batch needs at least one record"));
+        }
+        List<ProducerRecord> copy = List.copyOf(records);
+        return Mono.create(sink -> lanes.computeIfAbsent(topic + '\u0000' + partition,
+                k -> new Lane(topic, partition)).enqueue(new Pending(copy, flush, sink)));
+    }
+
+    private static long newProducerId() {
+        return RANDOM.nextLong() & Long.MAX_VALUE;
+    }
+
+    private record Pending(List<ProducerRecord> records, Flush flush, MonoSink<ProduceResult> sink) {
+    }
+
+    /**
+     * One partition's queue of sends and its sequence state. Guarded by its own monitor; requests are started
+     * outside it.
+     */
+    private final class Lane {
+
+        private final String topic;
+        private final int partition;
+        private final Queue<Pending> queue = new ArrayDeque<>();
+        private boolean busy;
+        private long laneProducerId = producerId;
+        private short epoch;
+        private int nextSequence;
+
+        Lane(String topic, int partition) {
+            this.topic = topic;
+            this.partition = partition;
+        }
+
+        void enqueue(Pending pending) {
+            synchronized (this) {
+                if (busy) {
+                    queue.add(pending);
+                    return;
+                }
+                busy = true;
+            }
+            start(pending);
+        }
+
+        private void start(Pending pending) {
+            ByteBuffer batch;
+            try {
+                batch = nextBatch(pending.records());
+            } catch (RuntimeException e) {
+                finish(pending, null, e);
+                return;
+            }
+            client.produce(topic, partition, batch, ProduceOptions.flush(pending.flush())).subscribe(
+                    result -> finish(pending, result, null),
+                    error -> finish(pending, null, error));
+        }
+
+        private synchronized ByteBuffer nextBatch(List<ProducerRecord> records) {
+            RecordBatchBuilder builder = new RecordBatchBuilder().producer(laneProducerId, epoch, nextSequence);
+            for (ProducerRecord r : records) {
+                builder.add(r.timestamp(), r.key(), r.value(), r.headers());
+            }
+            ByteBuffer batch = builder.build();
+            nextSequence = (int) ((nextSequence + (long) records.size()) % (1L << 31));
+            return batch;
+        }
+
+        private void finish(Pending pending, ProduceResult result, Throwable error) {
+            Pending next;
+            synchronized (this) {
+                if (error != null) {
+                    startNextEpoch();
+                }
+                next = queue.poll();
+                if (next == null) {
+                    busy = false;
+                }
+            }
+            if (error != null) {
+                pending.sink().error(error);
+            } else {
+                pending.sink().success(result);
+            }
+            if (next != null) {
+                start(next);
+            }
+        }
+
+        /** Caller holds the monitor. The epoch is a short: past its last value the lane takes a new id. */
+        private void startNextEpoch() {
+            if (epoch == Short.MAX_VALUE) {
+                laneProducerId = newProducerId();
+                epoch = 0;
+            } else {
+                epoch++;
+            }
+            nextSequence = 0;
+        }
     }
 }

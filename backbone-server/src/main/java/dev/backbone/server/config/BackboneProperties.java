@@ -100,6 +100,9 @@ public class BackboneProperties {
         /** Most bytes one consume answer carries; a larger maxBytes is lowered to this. */
         private DataSize maxFetchBytes = DataSize.ofMegabytes(64);
 
+        /** Most consumes one principal may have parked in long polls at once; one more is answered 429. */
+        private int maxWaitersPerPrincipal = 10_000;
+
         public DataSize getMaxRecordBytes() {
             return maxRecordBytes;
         }
@@ -138,6 +141,14 @@ public class BackboneProperties {
 
         public void setMaxFetchBytes(DataSize maxFetchBytes) {
             this.maxFetchBytes = maxFetchBytes;
+        }
+
+        public int getMaxWaitersPerPrincipal() {
+            return maxWaitersPerPrincipal;
+        }
+
+        public void setMaxWaitersPerPrincipal(int maxWaitersPerPrincipal) {
+            this.maxWaitersPerPrincipal = maxWaitersPerPrincipal;
         }
     }
 

@@ -98,8 +98,8 @@ class BrokerConfiguration {
     }
 
     @Bean
-    LongPollWaiters longPollWaiters(TopicRegistry registry, BackboneMetrics metrics) {
-        LongPollWaiters waiters = new LongPollWaiters();
+    LongPollWaiters longPollWaiters(TopicRegistry registry, BackboneMetrics metrics, BackboneProperties properties) {
+        LongPollWaiters waiters = new LongPollWaiters(properties.getLimits().getMaxWaitersPerPrincipal());
         registry.addListener(waiters);
         metrics.bindLongPollsWaiting(waiters::waiting);
         return waiters;

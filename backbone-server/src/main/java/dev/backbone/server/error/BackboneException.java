@@ -39,6 +39,11 @@ public class BackboneException extends RuntimeException {
         return properties;
     }
 
+    /** Response headers that go with the problem ({@code Retry-After}, ...); none by default. */
+    public Map<String, String> headers() {
+        return Map.of();
+    }
+
     /** The human-readable explanation, the problem's {@code detail}. */
     public String detail() {
         return getMessage();

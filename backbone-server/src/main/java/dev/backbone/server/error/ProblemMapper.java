@@ -3,6 +3,7 @@ package dev.backbone.server.error;
 import dev.backbone.client.batch.InvalidBatchException;
 import dev.backbone.server.log.LogClosedException;
 import dev.backbone.server.log.OffsetOutOfRangeException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class ProblemMapper {
     public Problem map(Throwable failure, String instance) {
         Throwable error = unwrap(failure);
         if (error instanceof BackboneException backbone) {
-            return new Problem(backbone.type(), backbone.detail(), instance, backbone.properties());
+            return new Problem(backbone.type(), backbone.detail(), instance, backbone.properties(), backbone.headers());
         }
         if (error instanceof InvalidBatchException batch) {
             return new Problem(batchType(batch.reason()), batch.getMessage(), instance,
@@ -46,6 +47,9 @@ public final class ProblemMapper {
         }
         if (error instanceof LogClosedException closed) {
             return new Problem(ProblemType.UNAVAILABLE, closed.getMessage(), instance, Map.of());
+        }
+        if (error instanceof ReadTimeoutException) {
+            return new Problem(ProblemType.REQUEST_TIMEOUT, "the request body stopped arriving", instance, Map.of());
         }
         if (error instanceof DataBufferLimitException limit) {
             return new Problem(ProblemType.REQUEST_TOO_LARGE, limit.getMessage(), instance, Map.of());

@@ -83,6 +83,12 @@ public enum ProblemType {
      * a restart. The partition refuses writes until the broker restarts.
      */
     DURABILITY_UNKNOWN("durability-unknown", "Durability unknown", 500),
+    /** The request head did not arrive whole in time after its first byte; the connection was closed. */
+    REQUEST_TIMEOUT("request-timeout", "Request timeout", 408),
+    /** The principal is over a produce, fetch or request quota; nothing was done. {@code Retry-After} says when. */
+    QUOTA_EXCEEDED("quota-exceeded", "Quota exceeded", 429),
+    /** The principal already has the most consumes parked in long polls that it may have. */
+    TOO_MANY_WAITERS("too-many-waiters", "Too many waiting consumes", 429),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

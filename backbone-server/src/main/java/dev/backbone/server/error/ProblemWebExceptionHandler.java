@@ -53,6 +53,7 @@ public final class ProblemWebExceptionHandler implements WebExceptionHandler, Or
         response.getHeaders().clear();
         response.getHeaders().setContentType(PROBLEM_JSON);
         response.getHeaders().setContentLength(body.length);
+        problem.headers().forEach(response.getHeaders()::set);
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));
     }

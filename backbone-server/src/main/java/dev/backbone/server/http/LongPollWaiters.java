@@ -24,6 +24,10 @@ import reactor.core.publisher.MonoSink;
  * <p>A waiter that registers just after an append would miss that append's wake-up; so after registering it
  * checks the end offset once more, and wakes itself if the data is already there.
  *
+ * <p>Each principal (read from the request's Reactor context, see {@link RequestPrincipal}) may have at most
+ * {@code maxWaitersPerPrincipal} waiters at once; one more fails with {@link TooManyWaitersException}, so a single
+ * client cannot park consumes until the broker runs out of connections or memory.
+ *
  * <p>Thread safety: thread-safe. Wake-ups run on the appending thread and only signal; the woken fetches continue
  * on the scheduler they read on.
  */
@@ -31,13 +35,25 @@ public final class LongPollWaiters implements TopicListener {
 
     private final Map<TopicPartition, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Attached> attached = new ConcurrentHashMap<>();
+    private final Map<String, Integer> waitingByPrincipal = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final int maxWaitersPerPrincipal;
     private volatile boolean closed;
+
+    /** @param maxWaitersPerPrincipal the most waiters one principal may have at once; at least 1 */
+    public LongPollWaiters(int maxWaitersPerPrincipal) {
+        if (maxWaitersPerPrincipal < 1) {
+            throw new IllegalArgumentException("max waiters per principal must be at least 1, was "
+                    + maxWaitersPerPrincipal);
+        }
+        this.maxWaitersPerPrincipal = maxWaitersPerPrincipal;
+    }
 
     /**
      * Completes with {@code true} once {@code log}'s end offset passes {@code offset}, or with {@code false} when
      * {@code maxWait} passes first, the topic is deleted, or the broker is shutting down. Cancelling releases the
-     * waiter at once.
+     * waiter at once. Fails with {@link TooManyWaitersException} when the request's principal has the most waiters
+     * allowed already.
      */
     public Mono<Boolean> await(PartitionLog log, long offset, Duration maxWait) {
         if (closed || maxWait.isZero() || maxWait.isNegative()) {
@@ -45,8 +61,13 @@ public final class LongPollWaiters implements TopicListener {
         }
         TopicPartition tp = log.topicPartition();
         return Mono.<Boolean>create(sink -> {
+            String principal = RequestPrincipal.of(sink.contextView());
+            if (!enter(principal)) {
+                sink.error(new TooManyWaitersException(principal, maxWaitersPerPrincipal));
+                return;
+            }
             Set<Waiter> set = waiters.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet());
-            Waiter waiter = new Waiter(offset, sink);
+            Waiter waiter = new Waiter(offset, sink, principal);
             set.add(waiter);
             waiting.incrementAndGet();
             sink.onDispose(() -> leave(set, waiter));
@@ -59,6 +80,11 @@ public final class LongPollWaiters implements TopicListener {
     /** The number of fetches waiting now. */
     public int waiting() {
         return waiting.get();
+    }
+
+    /** The number of fetches of {@code principal} waiting now. */
+    public int waiting(String principal) {
+        return waitingByPrincipal.getOrDefault(principal, 0);
     }
 
     /** Wakes every waiter of {@code tp} whose offset is below {@code endOffset}. */
@@ -112,6 +138,7 @@ public final class LongPollWaiters implements TopicListener {
         // Only the caller that takes the waiter out of the set signals it, so each is signalled once.
         if (set.remove(waiter)) {
             waiting.decrementAndGet();
+            exit(waiter.principal);
             waiter.sink.success(dataArrived);
         }
     }
@@ -119,17 +146,39 @@ public final class LongPollWaiters implements TopicListener {
     private void leave(Set<Waiter> set, Waiter waiter) {
         if (set.remove(waiter)) {
             waiting.decrementAndGet();
+            exit(waiter.principal);
         }
+    }
+
+    /** Counts a waiter of {@code principal} in, unless it has the most allowed. */
+    private boolean enter(String principal) {
+        boolean[] admitted = {false};
+        waitingByPrincipal.compute(principal, (p, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= maxWaitersPerPrincipal) {
+                return count;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        return admitted[0];
+    }
+
+    private void exit(String principal) {
+        // A principal with no waiter left is dropped, so the map holds only principals waiting now.
+        waitingByPrincipal.computeIfPresent(principal, (p, count) -> count > 1 ? count - 1 : null);
     }
 
     /** One parked fetch; identity equality, so equal offsets do not collide in the set. */
     private static final class Waiter {
         final long offset;
         final MonoSink<Boolean> sink;
+        final String principal;
 
-        Waiter(long offset, MonoSink<Boolean> sink) {
+        Waiter(long offset, MonoSink<Boolean> sink, String principal) {
             this.offset = offset;
             this.sink = sink;
+            this.principal = principal;
         }
     }
 

@@ -39,7 +39,8 @@ class RestartAndFullDiskTest {
                     .bodyValue(batches).exchange().expectStatus().isOk();
         }
 
-        try (BrokerProcess broker = BrokerProcess.start(dataDir, "backbone.storage.min-free-bytes=1024TB")) {
+        try (BrokerProcess broker = BrokerProcess.start(dataDir, "backbone.storage.min-free-bytes=1024TB",
+                "management.endpoint.health.show-details=always")) {
             assertThat(broker.bean(LogManager.class).startedAfterCleanShutdown()).isTrue();
             JsonNode topic = JSON.readTree(broker.client().get().uri("/v1/topics/kept").exchange()
                     .expectStatus().isOk().expectBody().returnResult().getResponseBody());

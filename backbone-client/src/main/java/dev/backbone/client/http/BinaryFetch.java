@@ -1,0 +1,41 @@
+package dev.backbone.client.http;
+
+import dev.backbone.client.batch.InvalidBatchException;
+import dev.backbone.client.batch.Record;
+import dev.backbone.client.batch.RecordBatchDecoder;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes a binary fetch answer: whole batches from the segment file, the first of which may start below the
+ * offset asked for (as in Kafka); those records are left out. Stateless and thread-safe.
+ */
+final class BinaryFetch {
+
+    static final String LOG_START_OFFSET = "Backbone-Log-Start-Offset";
+    static final String END_OFFSET = "Backbone-End-Offset";
+    static final String NEXT_OFFSET = "Backbone-Next-Offset";
+
+    private BinaryFetch() {
+    }
+
+    static FetchResult decode(String topic, int partition, long offset, Answer answer) {
+        List<Record> decoded;
+        try {
+            decoded = RecordBatchDecoder.decodeAll(ByteBuffer.wrap(answer.body()));
+        } catch (InvalidBatchException e) {
+            throw new BackboneClientException("the broker sent a damaged batch for " + topic + "-" + partition
+                    + " from offset " + offset + ": " + e.getMessage(), e);
+        }
+        List<ConsumedRecord> records = new ArrayList<>(decoded.size());
+        for (Record r : decoded) {
+            if (r.offset() >= offset) {
+                records.add(new ConsumedRecord(r.offset(), r.timestamp(), r.key(), r.value(), r.headers()));
+            }
+        }
+        long last = records.isEmpty() ? offset : records.get(records.size() - 1).offset() + 1;
+        return new FetchResult(topic, partition, records, answer.longHeader(NEXT_OFFSET, last),
+                answer.longHeader(LOG_START_OFFSET, -1L), answer.longHeader(END_OFFSET, -1L));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.backbone.deploy.support;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A broker running from the image's replayed layers as the chart's StatefulSet runs it (see {@link ChartContainer}),
+ * ready when its readiness probe answers 200.
+ *
+ * <p>Thread safety: not thread-safe.
+ */
+public final class ChartBroker implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final RenderedChart chart;
+    private final ChartContainer container;
+    private final ImageReplay image;
+    private final RunningProcess process;
+
+    private ChartBroker(RenderedChart chart, ChartContainer container, ImageReplay image, RunningProcess process) {
+        this.chart = chart;
+        this.container = container;
+        this.image = image;
+        this.process = process;
+    }
+
+    /** Starts the container of {@code chart}'s StatefulSet and waits until it is ready. */
+    public static ChartBroker start(RenderedChart chart, ChartContainer container) {
+        ImageReplay image = ImageReplay.of("backbone-server/Dockerfile");
+        RunningProcess process = container.start(image);
+        ChartBroker broker = new ChartBroker(chart, container, image, process);
+        try {
+            broker.awaitReady();
+        } catch (RuntimeException | Error e) {
+            process.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    /** The default chart's broker, its pod's volumes under {@code dir}. */
+    public static ChartBroker startDefault(Path dir) {
+        RenderedChart chart = RenderedChart.render();
+        return start(chart, new ChartContainer(chart, dir));
+    }
+
+    public RenderedChart chart() {
+        return chart;
+    }
+
+    public ChartContainer container() {
+        return container;
+    }
+
+    public ImageReplay image() {
+        return image;
+    }
+
+    public RunningProcess process() {
+        return process;
+    }
+
+    /** The base URL of the broker's HTTP API. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + container.port("http");
+    }
+
+    private void awaitReady() {
+        String readiness = container.url(container.container().getReadinessProbe().getHttpGet());
+        Deadline.await("readiness of " + readiness, START_TIMEOUT, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("The broker exited: " + process.tail());
+            }
+            try {
+                return Http.get(readiness).statusCode() == 200 ? Optional.of(true) : Optional.empty();
+            } catch (RuntimeException notYetListening) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
