@@ -244,6 +244,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             all.put("backbone.data-dir", dir.toString());
             all.put("management.endpoints.web.exposure.include", "health,prometheus");
             all.put("management.endpoint.health.show-details", "always");
+            // The broker's meters stay in its own registry, apart from the service's (Micrometer's global one).
+            all.put("management.metrics.use-global-registry", "false");
             all.put("springdoc.api-docs.enabled", "false");
             all.put("springdoc.swagger-ui.enabled", "false");
             all.put("spring.autoconfigure.exclude", String.join(",", BrokerAutoConfigurations.excluded(

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @EmbeddedBackbone(topics = {"extension-orders", "extension-audit"}, partitions = 3)
@@ -30,6 +31,6 @@ class EmbeddedBackboneExtensionTest {
 
     @Test
     void isTheJvmsSharedBrokerForItsConfiguration() {
-        assertThat(broker).isSameAs(EmbeddedBroker.shared(java.util.Map.of()));
+        assertThat(broker).isSameAs(EmbeddedBroker.shared(Map.of()));
     }
 }

@@ -3,8 +3,8 @@ package dev.backbone.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.test.context.ContextConfigurationAttributes;
@@ -22,14 +22,11 @@ class EmbeddedBackboneSpringTest {
     @Value("${backbone.url}")
     String url;
 
-    @Autowired
-    org.springframework.context.ApplicationContext context;
-
     @Test
     void setsBackboneUrlToTheSharedBroker() {
-        EmbeddedBroker broker = EmbeddedBroker.shared(java.util.Map.of("backbone.topics.default-partitions", "2"));
+        EmbeddedBroker broker = EmbeddedBroker.shared(Map.of("backbone.topics.default-partitions", "2"));
         assertThat(url).isEqualTo(broker.url());
-        assertThat(broker.createTopic("spring-orders", 1, java.util.Map.of())).as("created before the test").isFalse();
+        assertThat(broker.createTopic("spring-orders", 1, Map.of())).as("created before the test").isFalse();
     }
 
     @Test

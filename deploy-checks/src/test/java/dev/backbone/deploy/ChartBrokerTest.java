@@ -9,6 +9,7 @@ import dev.backbone.deploy.support.Http;
 import dev.backbone.deploy.support.ImageReplay;
 import dev.backbone.deploy.support.Project;
 import dev.backbone.deploy.support.RenderedChart;
+import dev.backbone.deploy.support.SelfSignedCertificate;
 import dev.backbone.deploy.support.SharedChartBroker;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,29 +52,37 @@ class ChartBrokerTest {
     }
 
     /**
-     * A variant with the API keys in an existing Secret, a separate management port and a topic default in
-     * {@code config}: the probes move to the management port and the default reaches the broker. Security is set
-     * to none here: what an enforced broker accepts is the security module's to test.
+     * The variant with operator-managed Secrets (API keys, and TLS with a certificate made here), a separate
+     * management port and a topic default in {@code config}: the probes move to the management port and speak
+     * HTTPS, and the default reaches the broker. Security is set to none here: what an enforced broker accepts is
+     * the security module's to test.
      */
     @Test
-    void variantBrokerServesProbesOnTheManagementPortAndTakesConfigFromValues(@TempDir Path dir) throws Exception {
+    void variantBrokerServesHttpsProbesOnTheManagementPortAndTakesConfigFromValues(@TempDir Path dir)
+            throws Exception {
         Path values = Files.writeString(dir.resolve("values.yaml"),
                 Files.readString(Project.chart().resolve("ci/existing-secret-values.yaml"))
                         .replace("mode: enforce", "mode: none"));
         RenderedChart chart = RenderedChart.renderWith(values);
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+        SSLContext tls = certificate.trustingContext();
         ChartContainer container = new ChartContainer(chart, dir.resolve("pod"))
-                .withExistingSecret("backbone-bootstrap-keys", Map.of("keys.yaml", "backbone: {}\n"));
-        try (ChartBroker broker = ChartBroker.start(chart, container)) {
+                .withExistingSecret("backbone-bootstrap-keys", Map.of("keys.yaml", "backbone: {}\n"))
+                .withExistingSecret("backbone-tls", Map.of("tls.crt", certificate.certificatePem(),
+                        "tls.key", certificate.privateKeyPem()));
+        try (ChartBroker broker = ChartBroker.start(chart, container, tls)) {
             assertProbesAnswer(broker);
-            assertThat(container.container().getReadinessProbe().getHttpGet().getPort().getStrVal())
-                    .isEqualTo("management");
-            assertThat(Http.get(container.url("management", "/actuator/prometheus")).statusCode()).isEqualTo(200);
-            assertThat(Http.get(container.url("http", "/actuator/health/readiness")).statusCode())
+            var readiness = container.container().getReadinessProbe().getHttpGet();
+            assertThat(readiness.getPort().getStrVal()).isEqualTo("management");
+            assertThat(readiness.getScheme()).isEqualTo("HTTPS");
+            assertThat(broker.get(container.url("https", "management", "/actuator/prometheus")).statusCode())
+                    .isEqualTo(200);
+            assertThat(broker.get(container.url("https", "http", "/actuator/health/readiness")).statusCode())
                     .as("actuator is on the management port only").isEqualTo(404);
 
-            var created = Http.postJson(broker.baseUrl() + "/v1/topics", "{\"name\": \"orders\"}");
+            var created = Http.postJson(broker.baseUrl() + "/v1/topics", "{\"name\": \"orders\"}", tls);
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            assertThat(Http.get(broker.baseUrl() + "/v1/topics").body())
+            assertThat(broker.get(broker.baseUrl() + "/v1/topics").body())
                     .as("backbone.topics.default-partitions from the chart's config")
                     .containsPattern("\"name\":\"orders\",\"partitions\":2\\b");
         }
@@ -81,7 +91,7 @@ class ChartBrokerTest {
     private static void assertProbesAnswer(ChartBroker broker) {
         Container spec = broker.container().container();
         for (var probe : List.of(spec.getStartupProbe(), spec.getLivenessProbe(), spec.getReadinessProbe())) {
-            var answer = Http.get(broker.container().url(probe.getHttpGet()));
+            var answer = broker.get(broker.container().url(probe.getHttpGet()));
             assertThat(answer.statusCode()).as("%s: %s%n%s", probe.getHttpGet().getPath(), answer.body(),
                     broker.process().tail()).isEqualTo(200);
         }

@@ -33,6 +33,9 @@ public final class ConsumeRun {
 
         public static Options parse(CommandLine args) {
             args.rejectUnknown(OPTIONS);
+            if (args.choice("client", ClientKind.class, ClientKind.RAW) == ClientKind.BACKBONE) {
+                throw new UsageException("--client=backbone is for produce runs; consume takes raw or jdk");
+            }
             String from = args.string("from", "earliest");
             if (!from.equals("earliest")) {
                 try {

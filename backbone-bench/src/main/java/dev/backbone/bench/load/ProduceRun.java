@@ -1,9 +1,15 @@
 package dev.backbone.bench.load;
 
 import dev.backbone.client.batch.CompressionCodec;
+import dev.backbone.client.http.BackboneClient;
+import dev.backbone.client.http.BackboneClientSettings;
+import dev.backbone.client.http.Flush;
+import dev.backbone.client.http.ProduceOptions;
+import dev.backbone.client.http.RetrySettings;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +50,10 @@ public final class ProduceRun {
             if (flush != null && !flush.equals("none") && !flush.equals("sync")) {
                 throw new UsageException("--flush must be none or sync, was '" + flush + "'");
             }
+            if (args.choice("client", ClientKind.class, ClientKind.RAW) == ClientKind.BACKBONE
+                    && args.choice("format", Format.class, Format.BINARY) != Format.BINARY) {
+                throw new UsageException("--client=backbone produces binary batches only");
+            }
             return new Options(args.uri("broker", "http://127.0.0.1:8080"), args.string("topic", "bench"),
                     args.choice("format", Format.class, Format.BINARY),
                     args.intNumber("record-size", 1024, 16),
@@ -61,6 +71,7 @@ public final class ProduceRun {
 
     private final Options options;
     private final BrokerClient client;
+    private BackboneClient backbone;
 
     public ProduceRun(Options options) {
         this.options = options;
@@ -78,6 +89,12 @@ public final class ProduceRun {
                 options.batchSize(), options.concurrency(), options.topic(), options.partitions());
         AtomicLong claimed = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency());
+        if (options.client() == ClientKind.BACKBONE) {
+            backbone = new BackboneClient(BackboneClientSettings.builder(options.broker())
+                    .maxConnections(options.concurrency()).retry(RetrySettings.NONE).build());
+            // Outside the clock: the first request loads Reactor Netty and starts its resolver (seconds here).
+            backbone.describeTopic(options.topic()).block(Duration.ofMinutes(1));
+        }
         try {
             List<Future<WorkerTotals>> futures = new ArrayList<>();
             long start = System.nanoTime();
@@ -104,6 +121,9 @@ public final class ProduceRun {
             return result;
         } finally {
             workers.shutdownNow();
+            if (backbone != null) {
+                backbone.close();
+            }
         }
     }
 
@@ -117,6 +137,9 @@ public final class ProduceRun {
             try (RawHttpConnection connection = new RawHttpConnection(options.broker())) {
                 return workRaw(payloads, fullBody, partition, claimed, totals, connection);
             }
+        }
+        if (options.client() == ClientKind.BACKBONE) {
+            return workBackbone(payloads, fullBody, partition, claimed, totals);
         }
         while (true) {
             long first = claimed.getAndAdd(options.batchSize());
@@ -154,6 +177,28 @@ public final class ProduceRun {
             } else {
                 connection.produceJson(options.topic(), body, options.flush());
             }
+            LatencyReport.record(totals.latency, System.nanoTime() - sent);
+            totals.records += count;
+            totals.bytes += body.remaining();
+            totals.requests++;
+        }
+    }
+
+    /** Each worker waits for its answer, as the other clients do; the client's event loops do the I/O. */
+    private WorkerTotals workBackbone(Payloads payloads, byte[] fullBody, int partition, AtomicLong claimed,
+                                      WorkerTotals totals) {
+        ProduceOptions produce = ProduceOptions.flush(options.flush() == null ? null
+                : options.flush().equals("sync") ? Flush.SYNC : Flush.NONE);
+        ByteBuffer full = direct(fullBody);
+        while (true) {
+            long first = claimed.getAndAdd(options.batchSize());
+            if (first >= options.records()) {
+                return totals;
+            }
+            int count = (int) Math.min(options.batchSize(), options.records() - first);
+            ByteBuffer body = count == options.batchSize() ? full : ByteBuffer.wrap(body(payloads, count));
+            long sent = System.nanoTime();
+            backbone.produce(options.topic(), partition, body, produce).block(Duration.ofMinutes(1));
             LatencyReport.record(totals.latency, System.nanoTime() - sent);
             totals.records += count;
             totals.bytes += body.remaining();

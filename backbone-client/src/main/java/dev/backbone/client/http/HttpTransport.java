@@ -1,6 +1,8 @@
 package dev.backbone.client.http;
 
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
@@ -118,7 +120,7 @@ final class HttpTransport implements AutoCloseable {
     /** The connection could not be made, so the request never reached the broker. */
     private static boolean isNotSent(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof io.netty.channel.ConnectTimeoutException
+            if (t instanceof ConnectException || t instanceof ConnectTimeoutException
                     || t.getClass().getSimpleName().startsWith("PoolAcquire")) {
                 return true;
             }
@@ -129,7 +131,7 @@ final class HttpTransport implements AutoCloseable {
     private static boolean isTransportFailure(Throwable error) {
         return error instanceof IOException || error instanceof TimeoutException
                 || error instanceof io.netty.handler.timeout.TimeoutException
-                || error instanceof io.netty.channel.ChannelException;
+                || error instanceof ChannelException;
     }
 
     /** The backoff for {@code attempt}, less up to half at random; a 429's {@code Retry-After} if longer. */

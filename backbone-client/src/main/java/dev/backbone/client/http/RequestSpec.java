@@ -1,5 +1,6 @@
 package dev.backbone.client.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  * @param retry       whether repeating the request after a failure is safe
  * @param idempotencyKey sent as {@code Idempotency-Key}, or null
  */
-record RequestSpec(HttpMethod method, String path, String contentType, Supplier<io.netty.buffer.ByteBuf> body,
+record RequestSpec(HttpMethod method, String path, String contentType, Supplier<ByteBuf> body,
                    String accept, Duration extraWait, Retry retry, String idempotencyKey) {
 
     /** When a failed request is sent again. */

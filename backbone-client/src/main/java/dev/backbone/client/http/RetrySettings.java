@@ -23,7 +23,10 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration m
     /** One attempt, no retry. */
     public static final RetrySettings NONE = new RetrySettings(1, Duration.ZERO, Duration.ZERO, 1.0);
 
-    /** Five attempts, 100 ms doubling up to 2 s: rides out a broker restart of a few seconds. */
+    /**
+     * Five attempts, 100 ms doubling up to 2 s: about 1.5 s of waiting in all, enough for a dropped connection or
+     * a brief hiccup. A client that must ride out a broker restart needs more attempts (the restart takes seconds).
+     */
     public static final RetrySettings DEFAULT =
             new RetrySettings(5, Duration.ofMillis(100), Duration.ofSeconds(2), 2.0);
 

@@ -21,12 +21,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
 
 /** Retries, timeouts and credentials, through a proxy that drops connections and swallows requests. */
 @EmbeddedBackbone(topics = {"retry-a", "retry-b", "retry-c", "retry-d"})
@@ -72,6 +79,29 @@ class ClientRetryTest {
         }
         assertThat(direct.offsets("retry-a", 0).block(WAIT).endOffset()).isEqualTo(5);
         assertThat(direct.fetch("retry-a", 0, 0, FetchOptions.DEFAULT).block(WAIT).records()).hasSize(5);
+    }
+
+    @Test
+    void theIdempotentProducerRidesOutABrokerRestart(@TempDir Path dir) throws Exception {
+        EmbeddedBroker first = EmbeddedBroker.builder().dataDir(dir).start();
+        try (CuttingProxy restartable = new CuttingProxy(first.port());
+             BackboneClient client = new BackboneClient(BackboneClientSettings.builder(restartable.url())
+                     .retry(new RetrySettings(400, Duration.ofMillis(50), Duration.ofMillis(500), 2)).build())) {
+            client.createTopic("restart-a", 1, Map.of()).block(WAIT);
+            IdempotentProducer producer = client.idempotentProducer();
+            producer.send("restart-a", 0, records("before", 2), null).block(WAIT);
+            first.close();
+            Mono<ProduceResult> during = producer.send("restart-a", 0, records("during", 3), null).cache();
+            during.subscribe(r -> { }, e -> { });
+            try (EmbeddedBroker second = EmbeddedBroker.builder().dataDir(dir).start()) {
+                restartable.upstreamPort(second.port());
+                ProduceResult result = during.block(WAIT);
+                assertThat(result.firstOffset()).isEqualTo(2);
+                assertThat(producer.send("restart-a", 0, records("after", 1), null).block(WAIT).firstOffset())
+                        .as("the sequence continues on the restarted broker").isEqualTo(5);
+                assertThat(client.offsets("restart-a", 0).block(WAIT).endOffset()).isEqualTo(6);
+            }
+        }
     }
 
     @Test
@@ -154,23 +184,23 @@ class ClientRetryTest {
             client.describeTopic("retry-a").block(WAIT);
             client.describeTopic("retry-a").block(WAIT);
         }
-        String sent = proxy.sentText().toLowerCase(java.util.Locale.ROOT);
+        String sent = proxy.sentText().toLowerCase(Locale.ROOT);
         assertThat(sent).contains("authorization: bearer token-1\r\n").contains("authorization: bearer token-2\r\n")
                 .contains("user-agent: retry-test/1\r\n");
         try (BackboneClient anonymous = viaProxy(b -> b)) {
             int before = proxy.sentText().length();
             anonymous.describeTopic("retry-a").block(WAIT);
-            assertThat(proxy.sentText().substring(before).toLowerCase(java.util.Locale.ROOT))
+            assertThat(proxy.sentText().substring(before).toLowerCase(Locale.ROOT))
                     .doesNotContain("authorization");
         }
     }
 
-    private BackboneClient viaProxy(java.util.function.UnaryOperator<BackboneClientSettings.Builder> settings) {
+    private BackboneClient viaProxy(UnaryOperator<BackboneClientSettings.Builder> settings) {
         return new BackboneClient(settings.apply(BackboneClientSettings.builder(proxy.url()).retry(QUICK)).build());
     }
 
     private static List<ProducerRecord> records(String prefix, int count) {
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> ProducerRecord.of(null,
+        return IntStream.range(0, count).mapToObj(i -> ProducerRecord.of(null,
                 (prefix + i).getBytes(StandardCharsets.UTF_8))).toList();
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of the broker that can misbehave on purpose:
+ * A TCP proxy on 127.0.0.1 in front of the broker (which it follows to a new port after a restart) that can
+ * misbehave on purpose:
  *
  * <ul>
  *   <li>{@link #cutNextAnswers(int)}: forwards the request to the broker, waits until the broker starts to answer
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CuttingProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final int upstreamPort;
+    private volatile int upstreamPort;
     private final AtomicInteger answersToCut = new AtomicInteger();
     private final AtomicInteger requestsToSwallow = new AtomicInteger();
     private final AtomicInteger cut = new AtomicInteger();
@@ -46,6 +47,11 @@ final class CuttingProxy implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Sends new connections to another port (a restarted broker); open connections stay where they are. */
+    void upstreamPort(int port) {
+        upstreamPort = port;
     }
 
     void cutNextAnswers(int count) {
@@ -73,7 +79,10 @@ final class CuttingProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 boolean swallow = requestsToSwallow.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-                Socket upstream = swallow ? null : new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                Socket upstream = swallow ? null : connectUpstream(client);
+                if (!swallow && upstream == null) {
+                    continue;
+                }
                 synchronized (sockets) {
                     sockets.add(client);
                     if (upstream != null) {
@@ -89,6 +98,16 @@ final class CuttingProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
+        }
+    }
+
+    /** The broker's socket, or null (the client's connection closed) when the broker is not there. */
+    private Socket connectUpstream(Socket client) {
+        try {
+            return new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+        } catch (IOException e) {
+            closeQuietly(client);
+            return null;
         }
     }
 

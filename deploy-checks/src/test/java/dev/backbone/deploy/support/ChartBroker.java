@@ -3,6 +3,7 @@ package dev.backbone.deploy.support;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * A broker running from the image's replayed layers as the chart's StatefulSet runs it (see {@link ChartContainer}),
@@ -18,19 +19,27 @@ public final class ChartBroker implements AutoCloseable {
     private final ChartContainer container;
     private final ImageReplay image;
     private final RunningProcess process;
+    private final SSLContext tls;
 
-    private ChartBroker(RenderedChart chart, ChartContainer container, ImageReplay image, RunningProcess process) {
+    private ChartBroker(RenderedChart chart, ChartContainer container, ImageReplay image, RunningProcess process,
+                        SSLContext tls) {
         this.chart = chart;
         this.container = container;
         this.image = image;
         this.process = process;
+        this.tls = tls;
     }
 
     /** Starts the container of {@code chart}'s StatefulSet and waits until it is ready. */
     public static ChartBroker start(RenderedChart chart, ChartContainer container) {
+        return start(chart, container, null);
+    }
+
+    /** Starts a broker that serves HTTPS, trusting what {@code tls} trusts. */
+    public static ChartBroker start(RenderedChart chart, ChartContainer container, SSLContext tls) {
         ImageReplay image = ImageReplay.of("backbone-server/Dockerfile");
         RunningProcess process = container.start(image);
-        ChartBroker broker = new ChartBroker(chart, container, image, process);
+        ChartBroker broker = new ChartBroker(chart, container, image, process, tls);
         try {
             broker.awaitReady();
         } catch (RuntimeException | Error e) {
@@ -64,7 +73,12 @@ public final class ChartBroker implements AutoCloseable {
 
     /** The base URL of the broker's HTTP API. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + container.port("http");
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + container.port("http");
+    }
+
+    /** A GET to the broker, over TLS when it serves TLS. */
+    public java.net.http.HttpResponse<String> get(String url) {
+        return tls == null ? Http.get(url) : Http.get(url, tls);
     }
 
     private void awaitReady() {
@@ -74,7 +88,7 @@ public final class ChartBroker implements AutoCloseable {
                 throw new AssertionError("The broker exited: " + process.tail());
             }
             try {
-                return Http.get(readiness).statusCode() == 200 ? Optional.of(true) : Optional.empty();
+                return get(readiness).statusCode() == 200 ? Optional.of(true) : Optional.empty();
             } catch (RuntimeException notYetListening) {
                 return Optional.empty();
             }

@@ -71,13 +71,19 @@ public final class ChartContainer {
                 .orElseThrow(() -> new AssertionError("No container port " + name));
     }
 
-    /** The local URL of an HTTP GET probe or of a path on a named port. */
+    /** The local URL of an HTTP GET probe, with the probe's scheme. */
     public String url(HTTPGetAction probe) {
-        return url(probe.getPort().getStrVal(), probe.getPath());
+        String scheme = probe.getScheme() == null ? "http" : probe.getScheme().toLowerCase(java.util.Locale.ROOT);
+        return scheme + "://127.0.0.1:" + port(probe.getPort().getStrVal()) + probe.getPath();
     }
 
+    /** The local URL of a path on a named port, over plain HTTP. */
     public String url(String portName, String path) {
-        return "http://127.0.0.1:" + port(portName) + path;
+        return url("http", portName, path);
+    }
+
+    public String url(String scheme, String portName, String path) {
+        return scheme + "://127.0.0.1:" + port(portName) + path;
     }
 
     /** The directory standing for a mount path of the container. */
@@ -111,11 +117,22 @@ public final class ChartContainer {
         return RunningProcess.start("broker from the chart", builder, root.resolve("broker.log"));
     }
 
+    /**
+     * Gives every mount its directory first, then writes the ConfigMap and Secret data, so that a mounted file
+     * naming another mount's path (the ConfigMap's application.yaml names the TLS files) is localized too.
+     */
     private void prepareVolumes() {
         Map<String, Volume> volumes = new LinkedHashMap<>();
         statefulSet(chart).getSpec().getTemplate().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
         for (VolumeMount mount : container.getVolumeMounts()) {
-            Path dir = root.resolve("volumes").resolve(mount.getName());
+            Volume volume = volumes.get(mount.getName());
+            if (volume == null && !isClaimTemplate(mount.getName())) {
+                throw new AssertionError("Mount " + mount.getName() + " has no volume nor claim template");
+            }
+            mounts.put(mount.getMountPath(), root.resolve("volumes").resolve(mount.getName()));
+        }
+        for (VolumeMount mount : container.getVolumeMounts()) {
+            Path dir = mounts.get(mount.getMountPath());
             Volume volume = volumes.get(mount.getName());
             try {
                 Files.createDirectories(dir);
@@ -124,13 +141,10 @@ public final class ChartContainer {
                     write(dir, map.getData(), volume.getConfigMap().getItems());
                 } else if (volume != null && volume.getSecret() != null) {
                     write(dir, secretData(volume.getSecret().getSecretName()), volume.getSecret().getItems());
-                } else if (volume == null && !isClaimTemplate(mount.getName())) {
-                    throw new AssertionError("Mount " + mount.getName() + " has no volume nor claim template");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            mounts.put(mount.getMountPath(), dir);
         }
     }
 
@@ -150,10 +164,10 @@ public final class ChartContainer {
         return decoded;
     }
 
-    private static void write(Path dir, Map<String, String> data, List<KeyToPath> items) throws IOException {
+    private void write(Path dir, Map<String, String> data, List<KeyToPath> items) throws IOException {
         if (items == null || items.isEmpty()) {
             for (Map.Entry<String, String> e : data.entrySet()) {
-                Files.writeString(dir.resolve(e.getKey()), e.getValue());
+                Files.writeString(dir.resolve(e.getKey()), localizePaths(e.getValue()));
             }
             return;
         }
@@ -162,7 +176,7 @@ public final class ChartContainer {
             if (value == null) {
                 throw new AssertionError("Volume item " + item.getKey() + " is not in the data: " + data.keySet());
             }
-            Files.writeString(dir.resolve(item.getPath()), value);
+            Files.writeString(dir.resolve(item.getPath()), localizePaths(value));
         }
     }
 
@@ -179,13 +193,18 @@ public final class ChartContainer {
         if (value.matches("\\d+") && ports.containsKey(Integer.parseInt(value))) {
             return ports.get(Integer.parseInt(value)).toString();
         }
+        return localizePaths(value);
+    }
+
+    /** Rewrites mount paths only, line by line: for env values, args and the contents of mounted files. */
+    private String localizePaths(String value) {
         List<String> paths = new ArrayList<>(mounts.keySet());
         if (paths.isEmpty()) {
             return value;
         }
         paths.sort(Comparator.comparingInt(String::length).reversed());
         String alternatives = String.join("|", paths.stream().map(Pattern::quote).toList());
-        Matcher m = Pattern.compile("(^|[=:,\\s])(" + alternatives + ")(?=/|$|[,:\\s])").matcher(value);
+        Matcher m = Pattern.compile("(?m)(^|[=:,\\s])(" + alternatives + ")(?=/|$|[,:\\s])").matcher(value);
         StringBuilder result = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(result, Matcher.quoteReplacement(m.group(1) + mounts.get(m.group(2))));

@@ -31,9 +31,9 @@ public final class Commands {
             Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
             process.getOutputStream().close();
             byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("Did not finish within 60 s: " + command);
+                throw new AssertionError("Did not finish within 120 s: " + command);
             }
             return new Result(command, process.exitValue(), new String(output, StandardCharsets.UTF_8));
         } catch (IOException e) {

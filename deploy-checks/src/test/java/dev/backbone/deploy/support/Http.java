@@ -7,6 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * A few plain HTTP calls to the processes under test; every call has a timeout.
@@ -17,23 +20,41 @@ public final class Http {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private static final Map<SSLContext, HttpClient> TLS_CLIENTS = new ConcurrentHashMap<>();
 
     private Http() {
     }
 
     public static HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+        return send(CLIENT, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
+    }
+
+    /** A GET over TLS, trusting what {@code tls} trusts. */
+    public static HttpResponse<String> get(String url, SSLContext tls) {
+        return send(tlsClient(tls), HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build());
     }
 
     public static HttpResponse<String> postJson(String url, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+        return send(CLIENT, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
-    private static HttpResponse<String> send(HttpRequest request) {
+    /** A JSON POST over TLS, trusting what {@code tls} trusts. */
+    public static HttpResponse<String> postJson(String url, String json, SSLContext tls) {
+        return send(tlsClient(tls), HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    private static HttpClient tlsClient(SSLContext tls) {
+        return TLS_CLIENTS.computeIfAbsent(tls,
+                t -> HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(t).build());
+    }
+
+    private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try {
-            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
         } catch (InterruptedException e) {

@@ -1,0 +1,58 @@
+package dev.backbone.spring.listener;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.backbone.client.batch.Header;
+
+/**
+ * A fetched record before its value is read: what the dead-letter path forwards byte for byte.
+ *
+ * @param topic     topic it was read from
+ * @param partition its partition
+ * @param offset    its offset
+ * @param timestamp milliseconds since the epoch
+ * @param key       key bytes, or null
+ * @param value     value bytes, or null
+ * @param headers   headers in wire order
+ */
+public record RawRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
+                        List<Header> headers) {
+
+    /**
+     * The key as UTF-8 text.
+     *
+     * @return the key, or null
+     */
+    public String keyText() {
+        return key == null ? null : new String(key, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The headers as UTF-8 text; the last value wins for a repeated name, a null value becomes "".
+     *
+     * @return a new map in wire order
+     */
+    public Map<String, String> headerText() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Header h : headers) {
+            map.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+        }
+        return map;
+    }
+
+    /**
+     * This record with its value read.
+     *
+     * @param payload the value read
+     * @param <T>     its type
+     * @return the listener's view of the record
+     */
+    public <T> BackboneRecord<T> withPayload(T payload) {
+        return new BackboneRecord<>(topic, partition, offset, keyText(), Instant.ofEpochMilli(timestamp),
+                headerText(), payload);
+    }
+}

@@ -1,0 +1,323 @@
+package dev.backbone.spring.publish;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.backbone.client.Murmur2Partitioner;
+import dev.backbone.client.http.BackboneClient;
+import dev.backbone.client.http.BackboneProblemException;
+import dev.backbone.client.http.IdempotentProducer;
+import dev.backbone.client.http.ProducerRecord;
+import dev.backbone.client.http.ProduceResult;
+import dev.backbone.client.http.TopicInfo;
+import dev.backbone.client.http.UnknownTopicException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The publisher's one background thread: takes records from the inbox, learns each topic's partition count,
+ * groups records per partition, and sends a partition's batch when it is full or has lingered, through the
+ * idempotent producer (one request per partition at a time, at most {@code maxInFlight} overall). Fails records
+ * whose delivery timeout passed.
+ *
+ * <p>All state but the inbox is confined to the sender thread; other threads only {@link #offer} to the inbox.
+ */
+final class PublisherSender implements Runnable {
+
+    private static final Log log = LogFactory.getLog(PublisherSender.class);
+
+    private static final long METADATA_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private record MetadataAnswer(String topic, int partitions, Throwable error) {
+    }
+
+    private record SendDone(PartitionQueue queue) {
+    }
+
+    private final BackboneClient client;
+
+    private final IdempotentProducer producer;
+
+    private final PublisherSettings settings;
+
+    private final Consumer<PendingRecord> onDone;
+
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+
+    private final Map<String, Integer> partitionCounts = new HashMap<>();
+
+    private final Map<String, List<PendingRecord>> awaitingMetadata = new HashMap<>();
+
+    private final Map<String, Long> metadataRequestedAt = new HashMap<>();
+
+    private final Map<String, Integer> stickyPartition = new HashMap<>();
+
+    private final Map<String, PartitionQueue[]> queues = new HashMap<>();
+
+    private final long lingerNanos;
+
+    private int inFlight;
+
+    private volatile boolean closing;
+
+    private volatile Throwable lastError;
+
+    /**
+     * @param onDone called once per record after its future completed (releases its buffer bytes)
+     */
+    PublisherSender(BackboneClient client, PublisherSettings settings, Consumer<PendingRecord> onDone) {
+        this.client = client;
+        this.producer = client.idempotentProducer();
+        this.settings = settings;
+        this.onDone = onDone;
+        this.lingerNanos = settings.linger().toNanos();
+    }
+
+    void offer(PendingRecord record) {
+        inbox.add(record);
+    }
+
+    /** Sends everything waiting without lingering, then lets {@link #run} end once nothing is left. */
+    void close() {
+        closing = true;
+        inbox.add(Boolean.TRUE);
+    }
+
+    /** The last error a send or a topic look-up met, for the health indicator; null after a success. */
+    Throwable lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            long now = System.nanoTime();
+            try {
+                Object event = inbox.poll(waitNanos(now), TimeUnit.NANOSECONDS);
+                while (event != null) {
+                    handle(event);
+                    event = inbox.poll();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closing = true;
+            }
+            now = System.nanoTime();
+            retryMetadata(now);
+            expire(now);
+            sendReady(now);
+            if (closing && inFlight == 0 && nothingWaiting()) {
+                return;
+            }
+        }
+    }
+
+    private void handle(Object event) {
+        if (event instanceof PendingRecord record) {
+            place(record);
+        } else if (event instanceof MetadataAnswer answer) {
+            onMetadata(answer);
+        } else if (event instanceof SendDone done) {
+            done.queue().inFlight = false;
+            inFlight--;
+        }
+    }
+
+    private void place(PendingRecord record) {
+        Integer count = partitionCounts.get(record.topic);
+        if (count == null) {
+            awaitingMetadata.computeIfAbsent(record.topic, t -> new ArrayList<>()).add(record);
+            if (!metadataRequestedAt.containsKey(record.topic)) {
+                requestMetadata(record.topic);
+            }
+            return;
+        }
+        int partition = record.record.key() != null ? Murmur2Partitioner.partition(record.record.key(), count)
+                : stickyPartition.computeIfAbsent(record.topic, t -> 0);
+        record.partition = partition;
+        queueOf(record.topic, partition, count).add(record, System.nanoTime());
+    }
+
+    private PartitionQueue queueOf(String topic, int partition, int count) {
+        PartitionQueue[] perTopic = queues.computeIfAbsent(topic, t -> new PartitionQueue[count]);
+        if (perTopic[partition] == null) {
+            perTopic[partition] = new PartitionQueue(topic, partition);
+        }
+        return perTopic[partition];
+    }
+
+    private void requestMetadata(String topic) {
+        metadataRequestedAt.put(topic, System.nanoTime());
+        client.describeTopic(topic)
+                .onErrorResume(UnknownTopicException.class, e -> createWithBrokerDefaults(topic))
+                .map(TopicInfo::partitions)
+                .subscribe(
+                        partitions -> inbox.add(new MetadataAnswer(topic, partitions.size(), null)),
+                        error -> inbox.add(new MetadataAnswer(topic, 0, error)));
+    }
+
+    /**
+     * Creates a missing topic with the broker's default partition count (a request without a count); a client
+     * that cannot send such a request gets one partition.
+     */
+    private reactor.core.publisher.Mono<TopicInfo> createWithBrokerDefaults(String topic) {
+        return client.createTopicIfMissing(topic, 0, Map.of())
+                .onErrorResume(e -> e instanceof BackboneProblemException p && p.status() == 400,
+                        e -> client.createTopicIfMissing(topic, 1, Map.of()));
+    }
+
+    private void onMetadata(MetadataAnswer answer) {
+        if (answer.error() != null || answer.partitions() < 1) {
+            lastError = answer.error();
+            log.debug("Could not learn the partitions of topic '" + answer.topic() + "'", answer.error());
+            if (isPermanent(answer.error())) {
+                // A refusal such as an invalid topic name or a denied access will not change by waiting.
+                metadataRequestedAt.remove(answer.topic());
+                List<PendingRecord> waiting = awaitingMetadata.remove(answer.topic());
+                if (waiting != null) {
+                    waiting.forEach(r -> fail(r, answer.error()));
+                }
+            }
+            return;
+        }
+        metadataRequestedAt.remove(answer.topic());
+        partitionCounts.put(answer.topic(), answer.partitions());
+        List<PendingRecord> waiting = awaitingMetadata.remove(answer.topic());
+        if (waiting != null) {
+            waiting.forEach(this::place);
+        }
+    }
+
+    private static boolean isPermanent(Throwable error) {
+        return error instanceof BackboneProblemException problem && problem.status() >= 400
+                && problem.status() < 500 && problem.status() != 408 && problem.status() != 429;
+    }
+
+    private void retryMetadata(long now) {
+        for (String topic : awaitingMetadata.keySet()) {
+            Long requested = metadataRequestedAt.get(topic);
+            if (requested != null && !partitionCounts.containsKey(topic) && now - requested >= METADATA_RETRY_NANOS
+                    && lastError != null) {
+                requestMetadata(topic);
+            }
+        }
+    }
+
+    private void expire(long now) {
+        for (List<PendingRecord> waiting : awaitingMetadata.values()) {
+            waiting.removeIf(r -> {
+                if (r.deadlineNanos - now <= 0) {
+                    fail(r, new DeliveryTimeoutException(r.topic, settings.deliveryTimeout(), lastError));
+                    return true;
+                }
+                return false;
+            });
+        }
+        for (PartitionQueue[] perTopic : queues.values()) {
+            for (PartitionQueue q : perTopic) {
+                if (q != null) {
+                    for (PendingRecord r : q.expire(now)) {
+                        fail(r, new DeliveryTimeoutException(r.topic, settings.deliveryTimeout(), lastError));
+                    }
+                }
+            }
+        }
+    }
+
+    private void sendReady(long now) {
+        for (PartitionQueue[] perTopic : queues.values()) {
+            for (PartitionQueue q : perTopic) {
+                if (inFlight >= settings.maxInFlight()) {
+                    return;
+                }
+                if (q != null && q.ready(now, lingerNanos, settings.batchBytes(), closing)) {
+                    send(q, q.drain(settings.batchBytes(), now), now);
+                }
+            }
+        }
+    }
+
+    private void send(PartitionQueue q, List<PendingRecord> batch, long now) {
+        q.inFlight = true;
+        inFlight++;
+        if (stickyPartition.containsKey(q.topic) && stickyPartition.get(q.topic) == q.partition) {
+            stickyPartition.put(q.topic, (q.partition + 1) % queues.get(q.topic).length);
+        }
+        List<ProducerRecord> records = new ArrayList<>(batch.size());
+        for (PendingRecord r : batch) {
+            records.add(r.record);
+        }
+        long remainingNanos = Math.max(1, batch.get(0).deadlineNanos - now);
+        producer.send(q.topic, q.partition, records, settings.flush())
+                .timeout(java.time.Duration.ofNanos(remainingNanos))
+                .subscribe(result -> succeed(batch, result), error -> {
+                    failAll(batch, error);
+                    inbox.add(new SendDone(q));
+                }, () -> inbox.add(new SendDone(q)));
+    }
+
+    private void succeed(List<PendingRecord> batch, ProduceResult result) {
+        lastError = null;
+        long offset = result.firstOffset();
+        for (PendingRecord r : batch) {
+            r.future.complete(new PublishResult(r.topic, r.partition, offset++));
+            onDone.accept(r);
+        }
+    }
+
+    private void failAll(List<PendingRecord> batch, Throwable error) {
+        lastError = error;
+        Throwable cause = error instanceof java.util.concurrent.TimeoutException
+                ? new DeliveryTimeoutException(batch.get(0).topic, settings.deliveryTimeout(), error) : error;
+        for (PendingRecord r : batch) {
+            fail(r, cause);
+        }
+    }
+
+    private void fail(PendingRecord r, Throwable error) {
+        r.future.completeExceptionally(error);
+        onDone.accept(r);
+    }
+
+    private boolean nothingWaiting() {
+        if (!inbox.isEmpty()) {
+            return false;
+        }
+        for (List<PendingRecord> waiting : awaitingMetadata.values()) {
+            if (!waiting.isEmpty()) {
+                return false;
+            }
+        }
+        for (PartitionQueue[] perTopic : queues.values()) {
+            for (PartitionQueue q : perTopic) {
+                if (q != null && !q.isEmpty()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private long waitNanos(long now) {
+        if (closing) {
+            return TimeUnit.MILLISECONDS.toNanos(1);
+        }
+        long wait = TimeUnit.MILLISECONDS.toNanos(100);
+        if (inFlight >= settings.maxInFlight()) {
+            return wait;
+        }
+        for (PartitionQueue[] perTopic : queues.values()) {
+            for (PartitionQueue q : perTopic) {
+                if (q != null) {
+                    wait = Math.min(wait, q.nanosUntilReady(now, lingerNanos));
+                }
+            }
+        }
+        return Math.max(wait, 0);
+    }
+}
