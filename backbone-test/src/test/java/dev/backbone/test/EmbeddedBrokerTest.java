@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedBrokerTest {
 
@@ -35,18 +34,6 @@ class EmbeddedBrokerTest {
             assertThat(Files.isDirectory(dir.resolve("embedded-a-0"))).isTrue();
         }
         assertThat(dir).doesNotExist();
-    }
-
-    @Test
-    void aRestartOnTheSameDirectoryKeepsTheTopics(@TempDir Path dir) throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir).start()) {
-            broker.createTopic("kept", 2, Map.of());
-        }
-        assertThat(dir).isDirectory();
-        try (EmbeddedBroker broker = EmbeddedBroker.builder().dataDir(dir).start()) {
-            assertThat(get(broker, "/v1/topics/kept").statusCode()).isEqualTo(200);
-        }
-        assertThat(dir).as("a given directory is left in place").isDirectory();
     }
 
     @Test

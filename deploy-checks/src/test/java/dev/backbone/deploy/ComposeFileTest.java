@@ -36,7 +36,8 @@ class ComposeFileTest {
 
     @Test
     void everyBuildHasItsContextAndDockerfileAndEveryImageAPinnedTag() {
-        assertThat(compose.serviceNames()).contains("backbone", "prometheus", "grafana");
+        assertThat(compose.serviceNames()).contains("backbone", "order-service", "audit-service", "prometheus",
+                "grafana");
         for (String name : compose.serviceNames()) {
             JsonNode service = compose.service(name);
             if (service.has("build")) {

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.backbone.deploy.support.Dockerfile;
 import dev.backbone.deploy.support.Project;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shape every runnable module's Dockerfile keeps: a Maven build stage, a slim JRE final stage running as a
@@ -18,9 +19,12 @@ class DockerfileTest {
     private static final List<String> LAYERS = List.of("dependencies", "spring-boot-loader",
             "snapshot-dependencies", "application");
 
-    @Test
-    void brokerDockerfileIsMultiStageNonRootLayeredWithAHealthcheck() {
-        assertShape(Dockerfile.read(Project.resolve("backbone-server/Dockerfile")));
+    @ParameterizedTest
+    @ValueSource(strings = {"backbone-server", "sample-order-service", "sample-audit-service"})
+    void everyRunnableModulesDockerfileIsMultiStageNonRootLayeredWithAHealthcheck(String module) {
+        Dockerfile file = Dockerfile.read(Project.resolve(module + "/Dockerfile"));
+        assertShape(file);
+        assertThat(file.stages().get(0).all("RUN").get(0).arguments()).contains("-pl " + module + " -am package");
     }
 
     static void assertShape(Dockerfile file) {

@@ -64,6 +64,22 @@ public final class BrokerClient {
         }
     }
 
+    /**
+     * Sends a request with an optional JSON body and returns the answer whatever its status: for the calls that
+     * have no method of their own (groups, actuator metrics).
+     */
+    public HttpResponse<String> exchange(String method, String path, String jsonBody)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(broker.resolve(path)).timeout(REQUEST_TIMEOUT);
+        if (jsonBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Appends one or more encoded batches to a partition; returns the answer's body. */
     public CompletableFuture<HttpResponse<String>> produceBinary(String topic, int partition, byte[] batches,
                                                                  String flush) {

@@ -21,6 +21,8 @@ public final class LoadGenerator {
             "  e2e      --broker=... --topic=bench-e2e --format=binary|json --rate=1000 --duration=30s --warmup=5s",
             "           --record-size=1024 --client=raw|jdk --connections=4 --max-in-flight=256 [--flush=none|sync]",
             "           [--seed=42]",
+            "  soak     --broker=... --topic=soak --duration=1h --interval=5m --partitions=8 --producers=4",
+            "           --rate=200 --batch-records=10 --record-size=256 --retention=2m --segment-bytes=1MiB",
             "binary produce compresses its batches with --compression; JSON produce sets it as the topic's",
             "compression.type when the run creates the topic",
             "numbers take k/m/g (x1000) or KiB/MiB/GiB; durations take ms, s or m");
@@ -45,6 +47,17 @@ public final class LoadGenerator {
         System.exit(status);
     }
 
+    private static SoakRun.Result soak(CommandLine options, PrintStream out) throws Exception {
+        SoakRun.Result result = new SoakRun(SoakRun.Options.parse(options)).run(out);
+        if (result.lost() > 0) {
+            throw new IllegalStateException(result.lost() + " acknowledged records were never read back");
+        }
+        if (result.acknowledged() == 0) {
+            throw new IllegalStateException("no record was acknowledged: the soak proved nothing");
+        }
+        return result;
+    }
+
     /** Runs one mode and returns its result (a report record), for tests and for {@link #main}. */
     public static Object run(List<String> args, PrintStream out) throws Exception {
         if (args.isEmpty()) {
@@ -55,7 +68,9 @@ public final class LoadGenerator {
             case "produce" -> new ProduceRun(ProduceRun.Options.parse(options)).run(out);
             case "consume" -> new ConsumeRun(ConsumeRun.Options.parse(options)).run(out);
             case "e2e" -> new EndToEndRun(EndToEndRun.Options.parse(options)).run(out);
-            default -> throw new UsageException("unknown mode '" + args.get(0) + "'; use produce, consume or e2e");
+            case "soak" -> soak(options, out);
+            default -> throw new UsageException("unknown mode '" + args.get(0)
+                    + "'; use produce, consume, e2e or soak");
         };
     }
 }

@@ -142,6 +142,19 @@ class LoadGeneratorIntegrationTest {
         assertThat(json.received()).isEqualTo(100);
     }
 
+    @Test
+    void aShortSoakReadsBackEveryAcknowledgedRecordAndReportsEachInterval() throws Exception {
+        SoakRun.Result soak = (SoakRun.Result) run("soak", "--broker=" + url, "--topic=lg-soak", "--duration=6s",
+                "--interval=2s", "--partitions=2", "--producers=2", "--rate=200", "--retention=3s",
+                "--segment-bytes=8KiB");
+
+        assertThat(soak.acknowledged()).isPositive();
+        assertThat(soak.lost()).isZero();
+        assertThat(soak.consumed()).isEqualTo(soak.acknowledged());
+        assertThat(soak.groupCycles()).isPositive();
+        assertThat(soak.intervals()).hasSize(3);
+    }
+
     private static Object run(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {

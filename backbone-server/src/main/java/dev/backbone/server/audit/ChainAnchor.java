@@ -5,14 +5,13 @@ import static dev.backbone.server.audit.ChainDescriptor.ANCHOR_LINK_OFFSET;
 import static dev.backbone.server.audit.ChainDescriptor.ANCHOR_NEXT_OFFSET_OFFSET;
 import static dev.backbone.server.audit.ChainDescriptor.ANCHOR_SIZE;
 
+import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.CRC32C;
@@ -25,8 +24,6 @@ import java.util.zip.CRC32C;
  * @param link       the link of the last deleted batch, the previous link of the batch at {@code nextOffset}
  */
 public record ChainAnchor(long nextOffset, ChainLink link) {
-
-    private static final String TEMP_SUFFIX = ".tmp";
 
     public ChainAnchor {
         Objects.requireNonNull(link, "link");
@@ -41,10 +38,15 @@ public record ChainAnchor(long nextOffset, ChainLink link) {
      * @throws CorruptChainException when the file exists but is not a whole, intact anchor
      */
     public static Optional<ChainAnchor> read(Path directory) throws IOException {
+        return read(StorageFiles.real(), directory);
+    }
+
+    /** {@link #read(Path)} on {@code files}. */
+    public static Optional<ChainAnchor> read(StorageFiles files, Path directory) throws IOException {
         Path file = ChainDescriptor.anchorFile(directory);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -64,25 +66,15 @@ public record ChainAnchor(long nextOffset, ChainLink link) {
     }
 
     /**
-     * Replaces {@code chain.anchor} in {@code directory} atomically: a crash leaves either the old anchor or
-     * this one (temp file, fsync, rename, fsync of the directory).
+     * Replaces {@code chain.anchor} in {@code directory} through {@link DurableFiles}: a crash leaves either the
+     * old anchor or this one.
      */
-    public void write(Path directory) throws IOException {
+    public void write(DurableFiles durable, Path directory) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(ANCHOR_SIZE);
         buf.putLong(ANCHOR_NEXT_OFFSET_OFFSET, nextOffset);
         link.write(buf, ANCHOR_LINK_OFFSET);
         buf.putInt(ANCHOR_CRC_OFFSET, crc(buf));
-        Path file = ChainDescriptor.anchorFile(directory);
-        Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Directories.fsync(directory);
+        durable.replace(ChainDescriptor.anchorFile(directory), buf);
     }
 
     private static int crc(ByteBuffer buf) {

@@ -20,6 +20,8 @@ import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.server.log.AppendObserver;
 import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.TopicPartition;
+import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.StorageFiles;
 
 /**
  * Keeps one partition's audit chain (see {@link ChainDescriptor}) in step with its segments.
@@ -47,6 +49,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
     private final String name;
     private final Path directory;
     private final Executor syncExecutor;
+    private final DurableFiles durable = new DurableFiles(StorageFiles.real());
     private final ReentrantLock lock = new ReentrantLock();
     private final ChainHasher hasher = new ChainHasher();
     private final ByteBuffer window = ByteBuffer.allocate(64 * 1024);
@@ -352,7 +355,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
                     int count = file.entryCount();
                     ChainEntry last = count == 0 ? null : file.readEntry(count - 1);
                     if (last != null) {
-                        new ChainAnchor(firstSegment, last.link()).write(directory);
+                        new ChainAnchor(firstSegment, last.link()).write(durable, directory);
                         anchorLink = last.link();
                         anchorLastOffset = firstSegment - 1;
                         break;
@@ -409,7 +412,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
 
     private void dropSegments(List<SegmentChainState> dropped, long nextBase, ChainLink link, long lastOffset)
             throws IOException {
-        new ChainAnchor(nextBase, link).write(directory);
+        new ChainAnchor(nextBase, link).write(durable, directory);
         anchorLink = link;
         anchorLastOffset = lastOffset;
         generation++;

@@ -185,6 +185,12 @@ public class BackboneProperties {
         /** Delay between a segment leaving the log and its files being removed, so in-flight reads finish. */
         private Duration fileDeleteDelay = Duration.ofMinutes(1);
 
+        /**
+         * Segment and key index chain files kept open at most; beyond it the ones idle longest are closed (and
+         * reopened when used). 0 chooses half the process's open-file limit ({@code ulimit -n}).
+         */
+        private int maxOpenSegmentFiles;
+
         public DataSize getMinFreeBytes() {
             return minFreeBytes;
         }
@@ -223,6 +229,14 @@ public class BackboneProperties {
 
         public void setFileDeleteDelay(Duration fileDeleteDelay) {
             this.fileDeleteDelay = fileDeleteDelay;
+        }
+
+        public int getMaxOpenSegmentFiles() {
+            return maxOpenSegmentFiles;
+        }
+
+        public void setMaxOpenSegmentFiles(int maxOpenSegmentFiles) {
+            this.maxOpenSegmentFiles = maxOpenSegmentFiles;
         }
     }
 }

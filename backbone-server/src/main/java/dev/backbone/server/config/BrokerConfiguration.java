@@ -46,7 +46,8 @@ class BrokerConfiguration {
         Files.createDirectories(properties.getDataDir());
         BackboneProperties.Storage storage = properties.getStorage();
         return new LogManager(properties.getDataDir(), new LogManagerOptions(storage.getRetentionCheckInterval(),
-                storage.getFileDeleteDelay(), Clock.systemUTC()));
+                storage.getFileDeleteDelay(), Clock.systemUTC())
+                .withMaxOpenSegmentFiles(storage.getMaxOpenSegmentFiles()));
     }
 
     @Bean

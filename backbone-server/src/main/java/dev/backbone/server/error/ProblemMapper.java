@@ -3,6 +3,7 @@ package dev.backbone.server.error;
 import dev.backbone.client.batch.InvalidBatchException;
 import dev.backbone.server.log.LogClosedException;
 import dev.backbone.server.log.OffsetOutOfRangeException;
+import dev.backbone.server.log.io.OpenFileLimit;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
@@ -60,9 +61,23 @@ public final class ProblemMapper {
         if (error instanceof ResponseStatusException status) {
             return mapStatus(status, instance);
         }
+        if (OpenFileLimit.isExhaustion(error)) {
+            return tooManyOpenFiles(error, instance);
+        }
         LOG.log(Level.ERROR, "unexpected failure serving " + instance, error);
         return new Problem(ProblemType.INTERNAL_ERROR, error.getClass().getSimpleName() + ": " + error.getMessage(),
                 instance, Map.of());
+    }
+
+    private static Problem tooManyOpenFiles(Throwable error, String instance) {
+        long limit = OpenFileLimit.maxFileDescriptors();
+        LOG.log(Level.WARNING, "out of file descriptors (limit " + limit + ") serving " + instance + ": " + error);
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("maxOpenFiles", limit);
+        facts.put("openFiles", OpenFileLimit.openFileDescriptors());
+        return new Problem(ProblemType.TOO_MANY_OPEN_FILES, "the broker reached its limit of " + limit
+                + " open files (ulimit -n); nothing of this request was kept, and what is open keeps serving."
+                + " Raise the limit or close partitions", instance, facts);
     }
 
     private static Throwable unwrap(Throwable failure) {

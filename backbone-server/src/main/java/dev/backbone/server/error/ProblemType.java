@@ -91,6 +91,11 @@ public enum ProblemType {
     TOO_MANY_WAITERS("too-many-waiters", "Too many waiting consumes", 429),
     /** The broker is shutting down or the partition was closed under the request. */
     UNAVAILABLE("unavailable", "Service unavailable", 503),
+    /**
+     * The broker reached its limit of open files ({@code ulimit -n}) while serving the request; nothing of it was
+     * kept (a topic being created is rolled back) and what is already open keeps serving.
+     */
+    TOO_MANY_OPEN_FILES("too-many-open-files", "Too many open files", 503),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 

@@ -1,14 +1,12 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.DurableFiles;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +14,8 @@ import java.util.TreeMap;
 
 /**
  * An offset per partition, kept in one small text file in Kafka's checkpoint format and replaced
- * atomically: written to {@code <name>.tmp}, fsynced, renamed over the old file, and the directory fsynced.
- * A crash at any point leaves either the old or the new file, never a mix; a leftover temp file is removed.
+ * through {@link DurableFiles}: a crash at any point leaves either the old or the new file, never a mix; a
+ * leftover temp file is removed.
  *
  * <pre>
  *   0                      version
@@ -32,14 +30,13 @@ final class CheckpointFile {
 
     private static final System.Logger LOG = System.getLogger(CheckpointFile.class.getName());
     private static final int VERSION = 0;
-    static final String TEMP_SUFFIX = ".tmp";
 
+    private final DurableFiles durable;
     private final Path file;
-    private final Path temp;
 
-    CheckpointFile(Path file) {
+    CheckpointFile(DurableFiles durable, Path file) {
+        this.durable = durable;
         this.file = file;
-        this.temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
     }
 
     Path file() {
@@ -51,12 +48,13 @@ final class CheckpointFile {
      * empty: the log then recovers from the start, which is slow but safe.
      */
     Map<TopicPartition, Long> read() throws IOException {
-        if (Files.deleteIfExists(temp)) {
-            LOG.log(System.Logger.Level.WARNING, "Removed leftover checkpoint temp file {0}", temp);
+        if (durable.removeLeftoverTemp(file)) {
+            LOG.log(System.Logger.Level.WARNING, "Removed leftover checkpoint temp file of {0}", file);
         }
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = Arrays.asList(new String(durable.files().readAllBytes(file), StandardCharsets.UTF_8)
+                    .split("\n"));
         } catch (NoSuchFileException e) {
             return Map.of();
         }
@@ -91,21 +89,6 @@ final class CheckpointFile {
             sorted.put(entry.getKey().topic() + " " + entry.getKey().partition(), entry.getValue());
         }
         sorted.forEach((key, offset) -> text.append(key).append(' ').append(offset).append('\n'));
-        ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(file.getParent());
-    }
-
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        durable.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

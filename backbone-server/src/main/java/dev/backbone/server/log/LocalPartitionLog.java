@@ -3,13 +3,13 @@ package dev.backbone.server.log;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.client.batch.RecordBatchValidator;
+import dev.backbone.server.log.io.OpenFileBudget;
+import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +53,8 @@ final class LocalPartitionLog implements PartitionLog {
     private record LogEnd(long offset, LogSegment segment, long position) {
     }
 
+    private final StorageFiles files;
+    private final OpenFileBudget budget;
     private final TopicPartition topicPartition;
     private final Path dir;
     private final Clock clock;
@@ -86,9 +88,11 @@ final class LocalPartitionLog implements PartitionLog {
     private long directorySyncedForBase = -1;
     private boolean flushClosed;
 
-    private LocalPartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, List<LogSegment> loaded,
-                              long logStartCheckpoint, Clock clock, Flusher flusher,
-                              ScheduledExecutorService scheduler, Duration fileDeleteDelay) {
+    private LocalPartitionLog(StorageFiles files, OpenFileBudget budget, TopicPartition topicPartition, Path dir,
+                              LogConfig config, List<LogSegment> loaded, long logStartCheckpoint, Clock clock,
+                              Flusher flusher, ScheduledExecutorService scheduler, Duration fileDeleteDelay) {
+        this.files = files;
+        this.budget = budget;
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
@@ -117,13 +121,25 @@ final class LocalPartitionLog implements PartitionLog {
      *                           on are scanned); ignored after a clean shutdown
      * @param logStartCheckpoint the log start offset last written, or -1
      */
-    static LocalPartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, long recoveryPoint,
-                                  boolean cleanShutdown, long logStartCheckpoint, Clock clock, Flusher flusher,
-                                  ScheduledExecutorService scheduler, Duration fileDeleteDelay) throws IOException {
-        List<LogSegment> loaded = LogLoader.load(dir, config, recoveryPoint, cleanShutdown, logStartCheckpoint,
-                clock.millis());
-        return new LocalPartitionLog(topicPartition, dir, config, loaded, logStartCheckpoint, clock, flusher,
-                scheduler, fileDeleteDelay);
+    static LocalPartitionLog open(StorageFiles files, OpenFileBudget budget, TopicPartition topicPartition,
+                                  Path dir, LogConfig config, long recoveryPoint, boolean cleanShutdown,
+                                  long logStartCheckpoint, Clock clock, Flusher flusher,
+                                  ScheduledExecutorService scheduler, Duration fileDeleteDelay)
+            throws IOException {
+        List<LogSegment> loaded = LogLoader.load(files, budget, dir, config, recoveryPoint, cleanShutdown,
+                logStartCheckpoint, clock.millis());
+        return new LocalPartitionLog(files, budget, topicPartition, dir, config, loaded, logStartCheckpoint, clock,
+                flusher, scheduler, fileDeleteDelay);
+    }
+
+    @Override
+    public StorageFiles files() {
+        return files;
+    }
+
+    @Override
+    public OpenFileBudget openFiles() {
+        return budget;
     }
 
     @Override
@@ -267,7 +283,7 @@ final class LocalPartitionLog implements PartitionLog {
             return false;
         }
         // The new file exists before the old indexes are sealed, so a failure leaves the old segment active.
-        LogSegment next = LogSegment.create(dir, nextOffset, nowMs);
+        LogSegment next = LogSegment.create(files, budget, dir, nextOffset, nowMs);
         segment.seal(false);
         segments.put(next.baseOffset(), next);
         unflushedSealed.add(segment);
@@ -384,9 +400,7 @@ final class LocalPartitionLog implements PartitionLog {
     }
 
     private void syncDirectory() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        files.syncDirectory(dir);
     }
 
     /** An fsync failed: the written data may or may not be durable, so refuse further appends. flushMonitor held. */
@@ -408,7 +422,7 @@ final class LocalPartitionLog implements PartitionLog {
                 throw new OffsetOutOfRangeException(topicPartition, offset, start, end.offset());
             }
             if (offset == end.offset()) {
-                return new LogSlice(end.segment().logFile(), end.position(), 0, offset, offset);
+                return new LogSlice(end.segment().logFile(), end.position(), 0, offset, offset, files);
             }
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
             if (entry == null) {

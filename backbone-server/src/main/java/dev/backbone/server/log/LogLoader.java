@@ -1,8 +1,9 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.OpenFileBudget;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,16 +29,22 @@ final class LogLoader {
     }
 
     /** The segments, oldest first, the last one active; never empty. */
-    static List<LogSegment> load(Path dir, LogConfig config, long recoveryPoint, boolean cleanShutdown,
-                                 long logStartCheckpoint, long nowMs) throws IOException {
-        Files.createDirectories(dir);
-        TreeSet<Long> bases = cleanDirectory(dir);
+    static List<LogSegment> load(StorageFiles files, OpenFileBudget budget, Path dir, LogConfig config,
+                                 long recoveryPoint, boolean cleanShutdown, long logStartCheckpoint, long nowMs)
+            throws IOException {
+        files.createDirectories(dir);
+        TreeSet<Long> bases = cleanDirectory(files, dir);
         if (bases.isEmpty()) {
-            return List.of(LogSegment.create(dir, Math.max(0, logStartCheckpoint), nowMs));
+            return List.of(LogSegment.create(files, budget, dir, Math.max(0, logStartCheckpoint), nowMs));
         }
         List<LogSegment> opened = new ArrayList<>();
-        for (long base : bases) {
-            opened.add(LogSegment.open(dir, base, nowMs));
+        try {
+            for (long base : bases) {
+                opened.add(LogSegment.open(files, budget, dir, base, nowMs));
+            }
+        } catch (IOException e) {
+            closeAll(opened, e);
+            throw e;
         }
         Long floor = bases.floor(recoveryPoint);
         long scanFrom = cleanShutdown ? Long.MAX_VALUE : floor == null ? bases.first() : floor;
@@ -91,23 +98,31 @@ final class LogLoader {
         return result;
     }
 
+    private static void closeAll(List<LogSegment> segments, IOException failure) {
+        for (LogSegment segment : segments) {
+            try {
+                segment.close();
+            } catch (IOException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+        }
+    }
+
     /** Removes leftovers and returns the base offsets of the {@code .log} files. */
-    private static TreeSet<Long> cleanDirectory(Path dir) throws IOException {
+    private static TreeSet<Long> cleanDirectory(StorageFiles files, Path dir) throws IOException {
         TreeSet<Long> logs = new TreeSet<>();
         List<Path> indexes = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(SegmentFiles.DELETED_SUFFIX)) {
-                    Files.deleteIfExists(file);
-                    continue;
-                }
-                OptionalLong base = SegmentFiles.parseBaseOffset(name, SegmentFiles.LOG_SUFFIX);
-                if (base.isPresent()) {
-                    logs.add(base.getAsLong());
-                } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)) {
-                    indexes.add(file);
-                }
+        for (Path file : files.list(dir)) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(SegmentFiles.DELETED_SUFFIX)) {
+                files.deleteIfExists(file);
+                continue;
+            }
+            OptionalLong base = SegmentFiles.parseBaseOffset(name, SegmentFiles.LOG_SUFFIX);
+            if (base.isPresent()) {
+                logs.add(base.getAsLong());
+            } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)) {
+                indexes.add(file);
             }
         }
         for (Path index : indexes) {
@@ -117,7 +132,7 @@ final class LogLoader {
                 base = SegmentFiles.parseBaseOffset(name, SegmentFiles.TIME_INDEX_SUFFIX);
             }
             if (base.isPresent() && !logs.contains(base.getAsLong())) {
-                Files.deleteIfExists(index);
+                files.deleteIfExists(index);
             }
         }
         return logs;

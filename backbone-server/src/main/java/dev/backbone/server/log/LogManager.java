@@ -1,17 +1,15 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.OpenFileBudget;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -61,6 +59,8 @@ public final class LogManager implements AutoCloseable {
 
     private final Path dataDir;
     private final LogManagerOptions options;
+    private final StorageFiles files;
+    private final DurableFiles durable;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final boolean cleanShutdown;
@@ -73,14 +73,17 @@ public final class LogManager implements AutoCloseable {
     private final ConcurrentHashMap<TopicPartition, LocalPartitionLog> logs = new ConcurrentHashMap<>();
     private final Flusher flusher;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final OpenFileBudget openFiles;
     private final Object lifecycle = new Object();
     private boolean closed;
 
     public LogManager(Path dataDir, LogManagerOptions options) throws IOException {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath();
         this.options = Objects.requireNonNull(options, "options");
-        Files.createDirectories(this.dataDir);
-        this.lockChannel = FileChannel.open(this.dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+        this.files = options.files();
+        this.durable = new DurableFiles(files);
+        durable.createDirectories(this.dataDir);
+        this.lockChannel = files.open(this.dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock acquired;
         try {
@@ -94,17 +97,16 @@ public final class LogManager implements AutoCloseable {
         }
         this.lock = acquired;
         Path marker = this.dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
-        this.recoveryPointFile = new CheckpointFile(this.dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
-        this.logStartFile = new CheckpointFile(this.dataDir.resolve(LOG_START_CHECKPOINT));
+        this.recoveryPointFile = new CheckpointFile(durable, this.dataDir.resolve(RECOVERY_POINT_CHECKPOINT));
+        this.logStartFile = new CheckpointFile(durable, this.dataDir.resolve(LOG_START_CHECKPOINT));
         try {
-            this.cleanShutdown = Files.exists(marker);
+            this.cleanShutdown = files.exists(marker);
             this.recoveryPoints = new HashMap<>(recoveryPointFile.read());
             this.logStarts = new HashMap<>(logStartFile.read());
             scanDataDirectory();
             if (cleanShutdown) {
                 // From now on a crash must lead to recovery: the marker goes before the first append.
-                Files.delete(marker);
-                CheckpointFile.syncDirectory(this.dataDir);
+                durable.delete(marker);
             }
         } catch (IOException | RuntimeException e) {
             // Give the directory back, or this JVM could never open it again.
@@ -126,35 +128,50 @@ public final class LogManager implements AutoCloseable {
         });
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler.setRemoveOnCancelPolicy(true);
+        this.openFiles = new OpenFileBudget(options.resolvedMaxOpenSegmentFiles(), scheduler);
         long intervalMs = options.retentionCheckInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::backgroundTasks, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     private void scanDataDirectory() throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (name.endsWith(DELETE_SUFFIX)) {
-                    deleteRecursively(entry);
-                    continue;
-                }
-                Matcher matcher = PARTITION_DIRECTORY.matcher(name);
-                if (matcher.matches() && holdsSegments(entry)) {
-                    onDisk.add(new TopicPartition(matcher.group(1), Integer.parseInt(matcher.group(2))));
-                }
+        for (Path entry : files.list(dataDir)) {
+            if (!files.isDirectory(entry)) {
+                continue;
+            }
+            String name = entry.getFileName().toString();
+            if (name.endsWith(DELETE_SUFFIX)) {
+                deleteRecursively(files, entry);
+                continue;
+            }
+            Matcher matcher = PARTITION_DIRECTORY.matcher(name);
+            if (matcher.matches() && holdsSegments(entry)) {
+                onDisk.add(new TopicPartition(matcher.group(1), Integer.parseInt(matcher.group(2))));
             }
         }
     }
 
     /** A partition directory always holds a segment; this tells it apart from other directories named x-1. */
-    private static boolean holdsSegments(Path dir) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SegmentFiles.LOG_SUFFIX)) {
-            return files.iterator().hasNext();
+    private boolean holdsSegments(Path dir) throws IOException {
+        for (Path file : files.list(dir)) {
+            if (file.getFileName().toString().endsWith(SegmentFiles.LOG_SUFFIX)) {
+                return true;
+            }
         }
+        return false;
     }
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Segment and key chain files open now (see {@link LogManagerOptions#maxOpenSegmentFiles}). */
+    public int openSegmentFiles() {
+        return openFiles.openCount();
+    }
+
+    /** The bound on open segment and key chain files in force. */
+    public int maxOpenSegmentFiles() {
+        return openFiles.maxOpen();
     }
 
     public LogManagerOptions options() {
@@ -181,16 +198,44 @@ public final class LogManager implements AutoCloseable {
                 return existing;
             }
             Path dir = dataDir.resolve(tp.directoryName());
-            boolean existed = Files.isDirectory(dir);
-            LocalPartitionLog log = LocalPartitionLog.open(tp, dir, config, recoveryPoints.getOrDefault(tp, 0L),
-                    cleanShutdown, logStarts.getOrDefault(tp, -1L), options.clock(), flusher, scheduler,
-                    options.fileDeleteDelay());
-            if (!existed) {
-                CheckpointFile.syncDirectory(dataDir);
+            boolean existed = files.isDirectory(dir);
+            LocalPartitionLog log = null;
+            try {
+                log = LocalPartitionLog.open(files, openFiles, tp, dir, config,
+                        recoveryPoints.getOrDefault(tp, 0L), cleanShutdown, logStarts.getOrDefault(tp, -1L),
+                        options.clock(), flusher, scheduler, options.fileDeleteDelay());
+                if (!existed) {
+                    durable.syncDirectory(dataDir);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (log != null) {
+                    closeAfterFailure(log, e);
+                }
+                if (!existed) {
+                    removeHalfCreated(dir, e);
+                }
+                throw e;
             }
             logs.put(tp, log);
             openedOnce.add(tp);
             return log;
+        }
+    }
+
+    private static void closeAfterFailure(LocalPartitionLog log, Exception failure) {
+        try {
+            log.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** A partition that failed while being created leaves no directory behind (it would be adopted at start). */
+    private void removeHalfCreated(Path dir, Exception failure) {
+        try {
+            deleteRecursively(files, dir);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -240,11 +285,11 @@ public final class LogManager implements AutoCloseable {
             logStarts.remove(tp);
             onDisk.remove(tp);
             Path dir = dataDir.resolve(tp.directoryName());
-            if (Files.isDirectory(dir)) {
+            if (files.isDirectory(dir)) {
                 Path doomed = dataDir.resolve(tp.directoryName() + "." + Long.toHexString(System.nanoTime())
                         + DELETE_SUFFIX);
-                Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-                CheckpointFile.syncDirectory(dataDir);
+                files.moveAtomically(dir, doomed);
+                durable.syncDirectory(dataDir);
                 scheduler.schedule(() -> deleteQuietly(doomed), options.fileDeleteDelay().toMillis(),
                         TimeUnit.MILLISECONDS);
             }
@@ -350,8 +395,8 @@ public final class LogManager implements AutoCloseable {
             flusher.close();
             if (clean && problem == null) {
                 try {
-                    Files.createFile(dataDir.resolve(CLEAN_SHUTDOWN_MARKER));
-                    CheckpointFile.syncDirectory(dataDir);
+                    files.createFile(dataDir.resolve(CLEAN_SHUTDOWN_MARKER));
+                    durable.syncDirectory(dataDir);
                 } catch (IOException e) {
                     problem = e;
                 }
@@ -376,31 +421,25 @@ public final class LogManager implements AutoCloseable {
         return existing;
     }
 
-    private static void deleteQuietly(Path dir) {
+    private void deleteQuietly(Path dir) {
         try {
-            deleteRecursively(dir);
+            deleteRecursively(files, dir);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "could not remove deleted partition directory " + dir, e);
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
+    /** Removes a directory tree; not durable by itself (a restart finishes what a power cut interrupts). */
+    static void deleteRecursively(StorageFiles files, Path root) throws IOException {
+        if (!files.exists(root)) {
             return;
         }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
+        if (files.isDirectory(root)) {
+            for (Path entry : files.list(root)) {
+                deleteRecursively(files, entry);
             }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        }
+        files.deleteIfExists(root);
     }
 
     @Override

@@ -1,14 +1,15 @@
 package dev.backbone.server.log;
 
 import dev.backbone.client.batch.RecordBatchHeader;
+import dev.backbone.server.log.io.LeasedChannel;
+import dev.backbone.server.log.io.OpenFileBudget;
+import dev.backbone.server.log.io.StorageFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.OptionalLong;
@@ -40,10 +41,11 @@ final class LogSegment {
 
     private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
 
+    private final StorageFiles files;
     private final Path dir;
     private final long baseOffset;
     private final Path logFile;
-    private final FileChannel channel;
+    private final LeasedChannel channel;
     private final ZeroFilledTail zeroFilledTail;
     private volatile SparseIndex offsetIndex;
     private volatile SparseIndex timeIndex;
@@ -58,51 +60,74 @@ final class LogSegment {
     private int bytesSinceTimeEntry;
     private long createdMs;
 
-    private LogSegment(Path dir, long baseOffset, FileChannel channel, int sizeBytes, long createdMs) {
+    private LogSegment(StorageFiles files, OpenFileBudget budget, Path dir, long baseOffset, FileChannel open,
+                       int sizeBytes, long createdMs) {
+        this.files = files;
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.logFile = SegmentFiles.logFile(dir, baseOffset);
-        this.channel = channel;
+        this.channel = new LeasedChannel(files, budget, logFile, open);
         this.sizeBytes = sizeBytes;
-        this.zeroFilledTail = new ZeroFilledTail(channel, sizeBytes);
+        this.zeroFilledTail = new ZeroFilledTail(sizeBytes);
         this.nextOffset = baseOffset;
         this.maxTimestampOffset = baseOffset;
         this.createdMs = createdMs;
-        this.offsetIndex = SparseIndex.empty(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
-        this.timeIndex = SparseIndex.empty(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
+        this.offsetIndex = SparseIndex.empty(files, SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
+        this.timeIndex = SparseIndex.empty(files, SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
     }
 
     /** Creates the files of a new, empty segment. An empty leftover file of the same name is reused. */
-    static LogSegment create(Path dir, long baseOffset, long nowMs) throws IOException {
+    static LogSegment create(StorageFiles files, OpenFileBudget budget, Path dir, long baseOffset, long nowMs)
+            throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            channel = files.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
-            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = files.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (channel.size() != 0) {
                 channel.close();
                 throw new IOException("cannot create segment " + file + ": a non-empty file of that name exists", e);
             }
         }
-        Files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
-        Files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
-        return new LogSegment(dir, baseOffset, channel, 0, nowMs);
+        try {
+            files.deleteIfExists(SegmentFiles.indexFile(dir, baseOffset));
+            files.deleteIfExists(SegmentFiles.timeIndexFile(dir, baseOffset));
+        } catch (IOException e) {
+            closeAfterFailure(channel, e);
+            throw e;
+        }
+        return new LogSegment(files, budget, dir, baseOffset, channel, 0, nowMs);
+    }
+
+    private static void closeAfterFailure(FileChannel channel, IOException failure) {
+        try {
+            channel.close();
+        } catch (IOException closeFailure) {
+            failure.addSuppressed(closeFailure);
+        }
     }
 
     /** Opens an existing segment; its indexes and end are set by {@link #loadIndexes} or {@link #recover}. */
-    static LogSegment open(Path dir, long baseOffset, long nowMs) throws IOException {
+    static LogSegment open(StorageFiles files, OpenFileBudget budget, Path dir, long baseOffset, long nowMs)
+            throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = files.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = channel.size();
         if (size > Integer.MAX_VALUE) {
             channel.close();
             throw new IOException("segment " + file + " is " + size + " bytes, larger than 2 GiB");
         }
         // After a restart a segment's age for roll by age counts from its last write (no portable creation time).
-        long lastModifiedMs = Files.getLastModifiedTime(file).toMillis();
-        return new LogSegment(dir, baseOffset, channel, (int) size, Math.min(nowMs, lastModifiedMs));
+        long lastModifiedMs;
+        try {
+            lastModifiedMs = files.lastModifiedMillis(file);
+        } catch (IOException e) {
+            closeAfterFailure(channel, e);
+            throw e;
+        }
+        return new LogSegment(files, budget, dir, baseOffset, channel, (int) size, Math.min(nowMs, lastModifiedMs));
     }
 
     long baseOffset() {
@@ -157,16 +182,26 @@ final class LogSegment {
      */
     int append(ByteBuffer batches, List<RecordBatchHeader> headers, long[] assignedBases,
                int indexIntervalBytes, long nowMs, long zeroFillLimit) throws IOException {
+        FileChannel ch = channel.acquireForWrite();
+        try {
+            return append(ch, batches, headers, assignedBases, indexIntervalBytes, nowMs, zeroFillLimit);
+        } finally {
+            channel.release();
+        }
+    }
+
+    private int append(FileChannel ch, ByteBuffer batches, List<RecordBatchHeader> headers, long[] assignedBases,
+                       int indexIntervalBytes, long nowMs, long zeroFillLimit) throws IOException {
         int start = sizeBytes;
         ByteBuffer src = batches.duplicate();
         long position = start;
         try {
             while (src.hasRemaining()) {
-                position += channel.write(src, position);
+                position += ch.write(src, position);
             }
         } catch (IOException e) {
             try {
-                channel.truncate(start);
+                ch.truncate(start);
                 zeroFilledTail.truncatedTo(start);
             } catch (IOException truncateFailure) {
                 e.addSuppressed(truncateFailure);
@@ -185,7 +220,7 @@ final class LogSegment {
         }
         sizeBytes = batchPosition;
         if (zeroFillLimit > 0) {
-            zeroFilledTail.extendAhead(batchPosition, zeroFillLimit);
+            zeroFilledTail.extendAhead(ch, batchPosition, zeroFillLimit);
         }
         return start;
     }
@@ -221,7 +256,16 @@ final class LogSegment {
      * {@code limit}; null when no batch below {@code limit} holds {@code offset}.
      */
     LogSlice read(long offset, int maxBytes, long limit) throws IOException {
-        BatchWalker walker = locate(offset, limit);
+        FileChannel ch = channel.acquire();
+        try {
+            return read(ch, offset, maxBytes, limit);
+        } finally {
+            channel.release();
+        }
+    }
+
+    private LogSlice read(FileChannel ch, long offset, int maxBytes, long limit) throws IOException {
+        BatchWalker walker = locate(ch, offset, limit);
         if (walker == null) {
             return null;
         }
@@ -247,18 +291,18 @@ final class LogSegment {
                 next = walker.lastOffset() + 1;
             }
         }
-        return new LogSlice(logFile, start, (int) (end - start), firstOffset, next);
+        return new LogSlice(logFile, start, (int) (end - start), firstOffset, next, files);
     }
 
     /** A walker left on the batch holding {@code offset}, or null when none below {@code limit} does. */
-    private BatchWalker locate(long offset, long limit) throws IOException {
+    private BatchWalker locate(FileChannel ch, long offset, long limit) throws IOException {
         SparseIndex.View view = offsetIndex.view();
         int entry = view.floorByKey(offset - baseOffset);
         long position = entry < 0 ? 0 : view.value(entry);
         if (position >= limit) {
             position = 0;
         }
-        BatchWalker walker = new BatchWalker(channel, logFile);
+        BatchWalker walker = new BatchWalker(ch, logFile);
         while (position < limit) {
             walker.readAt(position, limit);
             if (walker.lastOffset() >= offset) {
@@ -271,6 +315,15 @@ final class LogSegment {
 
     /** The base offset of the first batch below {@code limit} whose max timestamp is at least {@code timestampMs}. */
     OptionalLong offsetForTimestamp(long timestampMs, long limit) throws IOException {
+        FileChannel ch = channel.acquire();
+        try {
+            return offsetForTimestamp(ch, timestampMs, limit);
+        } finally {
+            channel.release();
+        }
+    }
+
+    private OptionalLong offsetForTimestamp(FileChannel ch, long timestampMs, long limit) throws IOException {
         if (maxTimestamp < timestampMs) {
             return OptionalLong.empty();
         }
@@ -280,7 +333,7 @@ final class LogSegment {
         SparseIndex.View offsets = offsetIndex.view();
         int offsetEntry = offsets.floorByKey(startOffset - baseOffset);
         long position = offsetEntry < 0 ? 0 : offsets.value(offsetEntry);
-        BatchWalker walker = new BatchWalker(channel, logFile);
+        BatchWalker walker = new BatchWalker(ch, logFile);
         while (position < limit) {
             walker.readAt(position, limit);
             if (walker.maxTimestamp() >= timestampMs) {
@@ -300,15 +353,26 @@ final class LogSegment {
      * @param active true to keep the entries in memory for appends, false to map the files
      */
     boolean loadIndexes(boolean active) throws IOException {
-        SparseIndex offsets = SparseIndex.load(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset), active);
-        SparseIndex times = SparseIndex.load(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset), active);
-        long fileSize = channel.size();
+        FileChannel ch = channel.acquire();
+        try {
+            return loadIndexes(ch, active);
+        } finally {
+            channel.release();
+        }
+    }
+
+    private boolean loadIndexes(FileChannel ch, boolean active) throws IOException {
+        SparseIndex offsets = SparseIndex.load(files, SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset),
+                active);
+        SparseIndex times = SparseIndex.load(files, SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset),
+                active);
+        long fileSize = ch.size();
         if (offsets == null || times == null || fileSize != sizeBytes
                 || !increasing(offsets.view(), true, fileSize) || !increasing(times.view(), false, Long.MAX_VALUE)) {
             return false;
         }
         SparseIndex.View view = offsets.view();
-        BatchWalker walker = new BatchWalker(channel, logFile);
+        BatchWalker walker = new BatchWalker(ch, logFile);
         try {
             for (int i : new int[] {0, view.size() / 2, view.size() - 1}) {
                 if (i >= 0 && i < view.size()
@@ -389,14 +453,23 @@ final class LogSegment {
      * rebuilds both indexes in memory, and cuts the file at the first batch that is torn or invalid.
      */
     Recovery recover(int indexIntervalBytes) throws IOException {
-        offsetIndex = SparseIndex.empty(SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
-        timeIndex = SparseIndex.empty(SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
+        FileChannel ch = channel.acquireForWrite();
+        try {
+            return recover(ch, indexIntervalBytes);
+        } finally {
+            channel.release();
+        }
+    }
+
+    private Recovery recover(FileChannel ch, int indexIntervalBytes) throws IOException {
+        offsetIndex = SparseIndex.empty(files, SparseIndex.Kind.OFFSET, SegmentFiles.indexFile(dir, baseOffset));
+        timeIndex = SparseIndex.empty(files, SparseIndex.Kind.TIME, SegmentFiles.timeIndexFile(dir, baseOffset));
         maxTimestamp = NO_TIMESTAMP;
         maxTimestampOffset = baseOffset;
         bytesSinceOffsetEntry = 0;
         bytesSinceTimeEntry = 0;
-        long fileSize = channel.size();
-        SegmentScanner.Result result = new SegmentScanner(channel, logFile).scan(baseOffset,
+        long fileSize = ch.size();
+        SegmentScanner.Result result = new SegmentScanner(ch, logFile).scan(baseOffset,
                 (header, position, size) -> indexBatch(header.baseOffset(), header.lastOffset(),
                         header.maxTimestamp(), position, size, indexIntervalBytes));
         nextOffset = result.nextOffset();
@@ -404,16 +477,16 @@ final class LogSegment {
         if (result.problem() == null) {
             return new Recovery(-1, 0, null);
         }
-        if (ZeroFilledTail.isZeros(channel, result.validBytes())) {
+        if (ZeroFilledTail.isZeros(ch, result.validBytes())) {
             // Zeros written ahead of SYNC appends that a crash left behind: no data, nothing damaged.
-            zeroFilledTail.trim(sizeBytes);
-            channel.force(true);
+            zeroFilledTail.trim(ch, sizeBytes);
+            ch.force(true);
             LOG.log(System.Logger.Level.DEBUG, "Recovery cut {0} bytes of zeros off {1} at position {2}",
                     fileSize - result.validBytes(), logFile, result.validBytes());
             return new Recovery(-1, 0, null);
         }
-        channel.truncate(result.validBytes());
-        channel.force(true);
+        ch.truncate(result.validBytes());
+        ch.force(true);
         LOG.log(System.Logger.Level.WARNING, "Recovery truncated {0} at position {1} ({2} bytes dropped): {3}",
                 logFile, result.validBytes(), fileSize - result.validBytes(), result.problem());
         return new Recovery(result.validBytes(), fileSize - result.validBytes(), result.problem());
@@ -449,12 +522,22 @@ final class LogSegment {
 
     /** Cuts the zeros written ahead of the data off the file (a roll or a clean shutdown). */
     void trimZeros() throws IOException {
-        zeroFilledTail.trim(sizeBytes);
+        FileChannel ch = channel.acquireForWrite();
+        try {
+            zeroFilledTail.trim(ch, sizeBytes);
+        } finally {
+            channel.release();
+        }
     }
 
     /** fdatasync of the {@code .log} file. */
     void flushLog() throws IOException {
-        channel.force(false);
+        FileChannel ch = channel.acquire();
+        try {
+            ch.force(false);
+        } finally {
+            channel.release();
+        }
     }
 
     void flushIndexes() throws IOException {
@@ -464,14 +547,18 @@ final class LogSegment {
 
     /**
      * Renames the files with a {@code .deleted} suffix; readers that already have the file open keep reading.
-     * The channel stays open until {@link #deleteFiles} so in-flight header walks finish too.
+     * The channel stays usable (reopened under the new name if the budget closed it) until {@link #deleteFiles}, so
+     * in-flight header walks finish too.
      */
     void markDeleted() throws IOException {
         deleted = true;
         for (Path file : files()) {
-            if (Files.exists(file)) {
-                Files.move(file, file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX),
-                        StandardCopyOption.ATOMIC_MOVE);
+            if (files.exists(file)) {
+                Path renamed = file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX);
+                files.moveAtomically(file, renamed);
+                if (file.equals(logFile)) {
+                    channel.renamedTo(renamed);
+                }
             }
         }
     }
@@ -480,8 +567,8 @@ final class LogSegment {
     void deleteFiles() throws IOException {
         channel.close();
         for (Path file : files()) {
-            Files.deleteIfExists(file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX));
-            Files.deleteIfExists(file);
+            files.deleteIfExists(file.resolveSibling(file.getFileName() + SegmentFiles.DELETED_SUFFIX));
+            files.deleteIfExists(file);
         }
     }
 

@@ -1,8 +1,9 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,8 +24,10 @@ import java.nio.file.StandardOpenOption;
  * @param sizeBytes   the number of bytes, a whole number of batches
  * @param firstOffset the base offset of the first batch (may be below the requested offset, as in Kafka)
  * @param nextOffset  the offset to ask for next: one past the last record of the last batch
+ * @param files       the file system the segment lives on
  */
-public record LogSlice(Path segmentFile, long position, int sizeBytes, long firstOffset, long nextOffset) {
+public record LogSlice(Path segmentFile, long position, int sizeBytes, long firstOffset, long nextOffset,
+                       StorageFiles files) {
 
     public boolean isEmpty() {
         return sizeBytes == 0;
@@ -33,10 +36,10 @@ public record LogSlice(Path segmentFile, long position, int sizeBytes, long firs
     /** Opens the slice's file for reading, under its own name or the one retention gave it. */
     public FileChannel openChannel() throws IOException {
         try {
-            return FileChannel.open(segmentFile, StandardOpenOption.READ);
+            return files.open(segmentFile, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             try {
-                return FileChannel.open(deletedFile(), StandardOpenOption.READ);
+                return files.open(deletedFile(), StandardOpenOption.READ);
             } catch (NoSuchFileException gone) {
                 throw e;
             }
@@ -50,7 +53,7 @@ public record LogSlice(Path segmentFile, long position, int sizeBytes, long firs
      */
     public Path currentFile() {
         Path deleted = deletedFile();
-        return Files.exists(segmentFile) || !Files.exists(deleted) ? segmentFile : deleted;
+        return files.exists(segmentFile) || !files.exists(deleted) ? segmentFile : deleted;
     }
 
     private Path deletedFile() {

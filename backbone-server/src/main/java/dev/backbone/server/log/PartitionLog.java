@@ -1,5 +1,8 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.OpenFileBudget;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -30,6 +33,16 @@ public interface PartitionLog extends AutoCloseable {
 
     /** The partition directory, holding the segment files; observers may keep their own files beside them. */
     Path directory();
+
+    /** The file system {@link #directory()} is on; stores kept beside the log use it too. */
+    default StorageFiles files() {
+        return StorageFiles.real();
+    }
+
+    /** The bound on long-lived open files this log's files count against; stores kept beside the log use it too. */
+    default OpenFileBudget openFiles() {
+        return OpenFileBudget.UNBOUNDED;
+    }
 
     /**
      * Validates and appends one or more v2 batches atomically: either every batch in {@code batches}

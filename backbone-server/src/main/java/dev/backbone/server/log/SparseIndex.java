@@ -1,9 +1,10 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -118,19 +119,22 @@ final class SparseIndex {
 
     private static final int INITIAL_CAPACITY = 64;
 
+    private final StorageFiles files;
     private final Kind kind;
     private final Path file;
     private volatile View view;
 
-    private SparseIndex(Kind kind, Path file, View view) {
+    private SparseIndex(StorageFiles files, Kind kind, Path file, View view) {
+        this.files = files;
         this.kind = kind;
         this.file = file;
         this.view = view;
     }
 
     /** An empty, writable index. */
-    static SparseIndex empty(Kind kind, Path file) {
-        return new SparseIndex(kind, file, new ArrayView(new long[INITIAL_CAPACITY], new int[INITIAL_CAPACITY], 0));
+    static SparseIndex empty(StorageFiles files, Kind kind, Path file) {
+        return new SparseIndex(files, kind, file,
+                new ArrayView(new long[INITIAL_CAPACITY], new int[INITIAL_CAPACITY], 0));
     }
 
     /**
@@ -139,16 +143,16 @@ final class SparseIndex {
      *
      * @param writable true to load the entries into memory for further appends, false to map the file
      */
-    static SparseIndex load(Kind kind, Path file, boolean writable) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    static SparseIndex load(StorageFiles files, Kind kind, Path file, boolean writable) throws IOException {
+        try (FileChannel channel = files.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size % kind.entryBytes() != 0 || size > Integer.MAX_VALUE) {
                 return null;
             }
             int entries = (int) (size / kind.entryBytes());
             if (!writable) {
-                ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-                return new SparseIndex(kind, file, new MappedView(map, kind, entries));
+                ByteBuffer map = files.mapReadOnly(channel, size);
+                return new SparseIndex(files, kind, file, new MappedView(map, kind, entries));
             }
             ByteBuffer bytes = ByteBuffer.allocate((int) size);
             while (bytes.hasRemaining()) {
@@ -164,7 +168,7 @@ final class SparseIndex {
                 keys[i] = kind == Kind.OFFSET ? bytes.getInt(at) : bytes.getLong(at);
                 values[i] = bytes.getInt(at + kind.keyBytes);
             }
-            return new SparseIndex(kind, file, new ArrayView(keys, values, entries));
+            return new SparseIndex(files, kind, file, new ArrayView(keys, values, entries));
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -223,7 +227,7 @@ final class SparseIndex {
             bytes.putInt(v.value(i));
         }
         bytes.flip();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = files.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
                 channel.write(bytes, bytes.position());
@@ -240,7 +244,7 @@ final class SparseIndex {
             return;
         }
         writeFile(force);
-        SparseIndex mapped = load(kind, file, false);
+        SparseIndex mapped = load(files, kind, file, false);
         if (mapped == null) {
             throw new IOException("index " + file + " vanished while being sealed");
         }
@@ -252,8 +256,8 @@ final class SparseIndex {
     }
 
     void force() throws IOException {
-        if (Files.exists(file)) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        if (files.exists(file)) {
+            try (FileChannel channel = files.open(file, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }
         }

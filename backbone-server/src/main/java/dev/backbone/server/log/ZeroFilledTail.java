@@ -26,12 +26,10 @@ public final class ZeroFilledTail {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024).asReadOnlyBuffer();
     private static final System.Logger LOG = System.getLogger(ZeroFilledTail.class.getName());
 
-    private final FileChannel channel;
     private int fileEnd;
 
     /** @param fileSize the length of the file now, zeros included */
-    ZeroFilledTail(FileChannel channel, int fileSize) {
-        this.channel = channel;
+    ZeroFilledTail(int fileSize) {
         this.fileEnd = fileSize;
     }
 
@@ -40,7 +38,7 @@ public final class ZeroFilledTail {
      * writes zeros up to a chunk ahead (never beyond {@code limit}). A failure (a full disk) is not the
      * append's: it leaves the file valid and shows again at the next write of data.
      */
-    void extendAhead(int dataEnd, long limit) {
+    void extendAhead(FileChannel channel, int dataEnd, long limit) {
         if ((long) fileEnd - dataEnd >= CHUNK_BYTES / 2) {
             return;
         }
@@ -71,7 +69,7 @@ public final class ZeroFilledTail {
     }
 
     /** Cuts the zeros off, so the file ends where the data does. */
-    void trim(int dataEnd) throws IOException {
+    void trim(FileChannel channel, int dataEnd) throws IOException {
         if (fileEnd > dataEnd || channel.size() > dataEnd) {
             channel.truncate(dataEnd);
         }

@@ -8,6 +8,10 @@ import static dev.backbone.server.stream.KeyChainDescriptor.PREVIOUS_POSITION_OF
 import static dev.backbone.server.stream.KeyChainDescriptor.RECORD_OFFSET_OFFSET;
 import static dev.backbone.server.stream.KeyChainDescriptor.VERSION_OFFSET;
 
+import dev.backbone.server.log.io.LeasedChannel;
+import dev.backbone.server.log.io.OpenFileBudget;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -32,24 +36,34 @@ final class KeyChainFile implements Closeable {
 
     /** Bytes read speculatively with an entry's header so that short keys cost one read. */
     private static final int READ_AHEAD = 128;
+    private static final int INITIAL_PENDING_BYTES = 1024;
+    private static final int MAX_KEPT_PENDING_BYTES = 64 * 1024;
 
     private final Path path;
-    private final FileChannel channel;
+    private final LeasedChannel channel;
     private final CRC32C crc = new CRC32C();
     private volatile long flushedSize;
-    private ByteBuffer pending = ByteBuffer.allocateDirect(64 * 1024);
+    // Small until entries arrive: ten thousand idle partitions must not each hold a large buffer.
+    private ByteBuffer pending = ByteBuffer.allocate(INITIAL_PENDING_BYTES);
 
-    private KeyChainFile(Path path, FileChannel channel, long size) {
+    private KeyChainFile(Path path, LeasedChannel channel, long size) {
         this.path = path;
         this.channel = channel;
         this.flushedSize = size;
     }
 
     /** Opens or creates the file; its whole content counts as written (recovery validates it with {@link #scan}). */
-    static KeyChainFile open(Path path) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+    static KeyChainFile open(StorageFiles files, OpenFileBudget budget, Path path) throws IOException {
+        FileChannel channel = files.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        return new KeyChainFile(path, channel, channel.size());
+        long size;
+        try {
+            size = channel.size();
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new KeyChainFile(path, new LeasedChannel(files, budget, path, channel), size);
     }
 
     Path path() {
@@ -95,11 +109,17 @@ final class KeyChainFile implements Closeable {
         }
         ByteBuffer toWrite = pending.duplicate().flip();
         long position = flushedSize;
-        while (toWrite.hasRemaining()) {
-            position += channel.write(toWrite, position);
+        FileChannel ch = channel.acquireForWrite();
+        try {
+            while (toWrite.hasRemaining()) {
+                position += ch.write(toWrite, position);
+            }
+        } finally {
+            channel.release();
         }
         flushedSize = position;
-        pending.clear();
+        pending = pending.capacity() > MAX_KEPT_PENDING_BYTES ? ByteBuffer.allocate(INITIAL_PENDING_BYTES)
+                : pending.clear();
     }
 
     /** Drops the pending entries; used when the append they describe is abandoned. */
@@ -108,14 +128,24 @@ final class KeyChainFile implements Closeable {
     }
 
     void force() throws IOException {
-        channel.force(false);
+        FileChannel ch = channel.acquire();
+        try {
+            ch.force(false);
+        } finally {
+            channel.release();
+        }
     }
 
     /** Cuts the file (and any pending entries) at {@code size}, which must be an entry boundary. */
     void truncate(long size) throws IOException {
         pending.clear();
-        if (size < channel.size()) {
-            channel.truncate(size);
+        FileChannel ch = channel.acquireForWrite();
+        try {
+            if (size < ch.size()) {
+                ch.truncate(size);
+            }
+        } finally {
+            channel.release();
         }
         flushedSize = Math.min(flushedSize, size);
     }
@@ -168,7 +198,7 @@ final class KeyChainFile implements Closeable {
      * @return the position after the last entry accepted: where the file should be cut
      */
     long scan(long fromPosition, long maxOffsetExclusive, EntryVisitor visitor) throws IOException {
-        long fileSize = channel.size();
+        long fileSize = fileSize();
         ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
         long bufStart = fromPosition;
         buf.limit(0);
@@ -237,14 +267,28 @@ final class KeyChainFile implements Closeable {
                 buf.getLong(start + PREVIOUS_POSITION_OFFSET), buf.getInt(start + VERSION_OFFSET), key);
     }
 
+    private long fileSize() throws IOException {
+        FileChannel ch = channel.acquire();
+        try {
+            return ch.size();
+        } finally {
+            channel.release();
+        }
+    }
+
     private void readFully(ByteBuffer buf, long position) throws IOException {
         long p = position;
-        while (buf.hasRemaining()) {
-            int n = channel.read(buf, p);
-            if (n < 0) {
-                throw new EOFException("key chain " + path + " ends at " + p + " inside an entry");
+        FileChannel ch = channel.acquire();
+        try {
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, p);
+                if (n < 0) {
+                    throw new EOFException("key chain " + path + " ends at " + p + " inside an entry");
+                }
+                p += n;
             }
-            p += n;
+        } finally {
+            channel.release();
         }
     }
 
@@ -256,7 +300,7 @@ final class KeyChainFile implements Closeable {
         while (capacity - pending.position() < entryLength) {
             capacity *= 2;
         }
-        ByteBuffer bigger = ByteBuffer.allocateDirect(capacity);
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
         bigger.put(pending.flip());
         pending = bigger;
     }

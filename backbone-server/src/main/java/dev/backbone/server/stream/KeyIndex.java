@@ -1,5 +1,9 @@
 package dev.backbone.server.stream;
 
+import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.OpenFileBudget;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -34,6 +38,8 @@ public final class KeyIndex implements Closeable {
     /** Pending chain bytes after which {@link #add} writes them out even in the middle of an append. */
     private static final int FLUSH_THRESHOLD_BYTES = 1 << 20;
 
+    private final StorageFiles files;
+    private final DurableFiles durable;
     private final Path directory;
     private final KeyHasher hasher;
     private final KeyChainFile chain;
@@ -42,7 +48,10 @@ public final class KeyIndex implements Closeable {
     private IOException failure;
     private boolean closed;
 
-    private KeyIndex(Path directory, KeyHasher hasher, KeyChainFile chain, KeyTable table, long coveredOffset) {
+    private KeyIndex(StorageFiles files, Path directory, KeyHasher hasher, KeyChainFile chain, KeyTable table,
+                     long coveredOffset) {
+        this.files = files;
+        this.durable = new DurableFiles(files);
         this.directory = directory;
         this.hasher = hasher;
         this.chain = chain;
@@ -56,10 +65,19 @@ public final class KeyIndex implements Closeable {
      * @param logEndOffset the end offset of the log the index describes; entries at or beyond it are dropped
      */
     public static KeyIndex open(Path directory, KeyHasher hasher, long logEndOffset) throws IOException {
-        KeyChainFile chain = KeyChainFile.open(directory.resolve(KeyChainDescriptor.FILE_NAME));
+        return open(StorageFiles.real(), OpenFileBudget.UNBOUNDED, directory, hasher, logEndOffset);
+    }
+
+    /**
+     * {@link #open(Path, KeyHasher, long)} on {@code files}, the chain file's descriptor counted in {@code budget}
+     * (closed while idle when the budget is exceeded).
+     */
+    public static KeyIndex open(StorageFiles files, OpenFileBudget budget, Path directory, KeyHasher hasher,
+                                long logEndOffset) throws IOException {
+        KeyChainFile chain = KeyChainFile.open(files, budget, directory.resolve(KeyChainDescriptor.FILE_NAME));
         try {
             KeyTable table = new KeyTable(0);
-            Optional<KeyIndexSnapshot.Header> snapshot = KeyIndexSnapshot.read(directory, table);
+            Optional<KeyIndexSnapshot.Header> snapshot = KeyIndexSnapshot.read(files, directory, table);
             if (snapshot.isPresent() && (snapshot.get().chainSize() > chain.flushedSize()
                     || snapshot.get().coveredOffset() > logEndOffset)) {
                 LOG.log(Level.WARNING, "key index snapshot in {0} does not match its chain ({1} bytes) or log "
@@ -67,7 +85,7 @@ public final class KeyIndex implements Closeable {
                 table.clear();
                 snapshot = Optional.empty();
             }
-            KeyIndex index = new KeyIndex(directory, hasher, chain, table,
+            KeyIndex index = new KeyIndex(files, directory, hasher, chain, table,
                     snapshot.map(KeyIndexSnapshot.Header::coveredOffset).orElse(0L));
             index.replayChain(snapshot.map(KeyIndexSnapshot.Header::chainSize).orElse(0L), logEndOffset);
             return index;
@@ -178,7 +196,7 @@ public final class KeyIndex implements Closeable {
     public synchronized void truncateFrom(long offset) throws IOException {
         checkOpen();
         chain.discardPending();
-        KeyIndexSnapshot.delete(directory);
+        KeyIndexSnapshot.delete(files, directory);
         table.clear();
         coveredOffset = 0;
         failure = null;
@@ -231,7 +249,7 @@ public final class KeyIndex implements Closeable {
             if (failure == null) {
                 chain.flush();
                 chain.force();
-                KeyIndexSnapshot.write(directory, chain.flushedSize(), coveredOffset, table);
+                KeyIndexSnapshot.write(durable, directory, chain.flushedSize(), coveredOffset, table);
             }
         } finally {
             chain.close();

@@ -1,15 +1,14 @@
 package dev.backbone.server.stream;
 
+import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
@@ -25,8 +24,8 @@ import java.util.zip.CRC32C;
  *
  * <p>{@code chainSize} is the length of the chain file the table describes and {@code coveredOffset} the log
  * offset up to which every record had been indexed. The snapshot stays valid while the chain only grows:
- * after a crash, the table is loaded and the entries after {@code chainSize} are applied. It is written to a
- * temporary file, fsynced and renamed, so it is either whole or absent; a damaged one is ignored.
+ * after a crash, the table is loaded and the entries after {@code chainSize} are applied. It is written through
+ * {@link DurableFiles}, so it is either whole or absent; a damaged one is ignored.
  *
  * <p>Thread safety: stateless.
  */
@@ -45,11 +44,10 @@ final class KeyIndexSnapshot {
     private KeyIndexSnapshot() {
     }
 
-    static void write(Path directory, long chainSize, long coveredOffset, KeyTable table) throws IOException {
-        Path temp = directory.resolve(FILE_NAME + ".tmp");
-        CRC32C crc = new CRC32C();
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    static void write(DurableFiles durable, Path directory, long chainSize, long coveredOffset, KeyTable table)
+            throws IOException {
+        durable.replace(directory.resolve(FILE_NAME), channel -> {
+            CRC32C crc = new CRC32C();
             OutputStream out = Channels.newOutputStream(channel);
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
             buf.putInt(MAGIC).putInt(FORMAT).putLong(chainSize).putLong(coveredOffset).putInt(table.size());
@@ -67,11 +65,7 @@ final class KeyIndexSnapshot {
             buf.flip();
             out.write(buf.array(), 0, buf.limit());
             out.flush();
-            channel.force(true);
-        }
-        Files.move(temp, directory.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(directory);
+        });
     }
 
     /**
@@ -79,11 +73,11 @@ final class KeyIndexSnapshot {
      *
      * @return its header, or empty when there is none or it is damaged (then the table is left empty)
      */
-    static Optional<Header> read(Path directory, KeyTable table) throws IOException {
+    static Optional<Header> read(StorageFiles files, Path directory, KeyTable table) throws IOException {
         Path file = directory.resolve(FILE_NAME);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -107,8 +101,8 @@ final class KeyIndexSnapshot {
         return Optional.of(new Header(buf.getLong(8), buf.getLong(16), keyCount));
     }
 
-    static void delete(Path directory) throws IOException {
-        Files.deleteIfExists(directory.resolve(FILE_NAME));
+    static void delete(StorageFiles files, Path directory) throws IOException {
+        files.deleteIfExists(directory.resolve(FILE_NAME));
     }
 
     private static void drain(ByteBuffer buf, CRC32C crc, OutputStream out) throws IOException {
@@ -116,13 +110,5 @@ final class KeyIndexSnapshot {
         crc.update(buf.array(), 0, buf.limit());
         out.write(buf.array(), 0, buf.limit());
         buf.clear();
-    }
-
-    private static void syncDirectory(Path directory) {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot fsync a directory; the rename is still atomic there.
-        }
     }
 }

@@ -73,7 +73,7 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
      */
     public static PartitionKeyIndex open(PartitionLog log, KeyHasher hasher, Executor catchUpExecutor)
             throws IOException {
-        KeyIndex index = KeyIndex.open(log.directory(), hasher, log.logEndOffset());
+        KeyIndex index = KeyIndex.open(log.files(), log.openFiles(), log.directory(), hasher, log.logEndOffset());
         PartitionKeyIndex keys = new PartitionKeyIndex(log, index, catchUpExecutor);
         log.addAppendObserver(keys);
         try {

@@ -44,7 +44,7 @@ public final class TopicRegistry {
     public TopicRegistry(LogManager logManager, TopicRegistryOptions options) throws IOException {
         this.logManager = logManager;
         this.options = options;
-        this.store = new TopicStore(logManager.dataDir());
+        this.store = new TopicStore(logManager.options().files(), logManager.dataDir());
         for (String name : store.pendingDeletions()) {
             LOG.log(Level.WARNING, "finishing the deletion of topic ''{0}'' interrupted by a stop", name);
             deletePartitionsOnDisk(name);
@@ -90,7 +90,7 @@ public final class TopicRegistry {
                 store.write(new TopicStore.StoredTopic(name, partitions, topicConfig.overrides()));
                 topic = open(name, partitions, topicConfig);
             } catch (IOException e) {
-                rollBackCreate(name);
+                rollBackCreate(name, partitions);
                 throw new UncheckedIOException("could not create topic '" + name + "'", e);
             }
             topics.put(name, topic);
@@ -291,16 +291,33 @@ public final class TopicRegistry {
     private Topic open(String name, int partitions, TopicConfig config) throws IOException {
         LogConfig logConfig = config.toLogConfig();
         List<PartitionLog> logs = new ArrayList<>(partitions);
-        for (int p = 0; p < partitions; p++) {
-            logs.add(logManager.openOrCreate(new TopicPartition(name, p), logConfig));
+        try {
+            for (int p = 0; p < partitions; p++) {
+                logs.add(logManager.openOrCreate(new TopicPartition(name, p), logConfig));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Give the files back before anything else: when the cause was the open-file limit, the rollback that
+            // follows needs descriptors of its own.
+            for (PartitionLog log : logs) {
+                try {
+                    log.close();
+                } catch (IOException | RuntimeException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            throw e;
         }
         return new Topic(name, config, logs);
     }
 
-    private void rollBackCreate(String name) {
+    private void rollBackCreate(String name, int partitions) {
         try {
             store.markDeleting(name);
             deletePartitionsOnDisk(name);
+            for (int p = 0; p < partitions; p++) {
+                // A partition whose creation failed half-way is neither open nor known on disk; its directory may be.
+                logManager.delete(new TopicPartition(name, p));
+            }
             store.finishDeleting(name);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "could not roll back the failed creation of topic '" + name + "'", e);

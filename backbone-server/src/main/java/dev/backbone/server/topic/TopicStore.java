@@ -1,14 +1,10 @@
 package dev.backbone.server.topic;
 
+import dev.backbone.server.log.io.DurableFiles;
+import dev.backbone.server.log.io.StorageFiles;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The files live beside the partition directories ({@code <data-dir>/<name>-<partition>}) and not inside a
  * {@code <data-dir>/<name>} directory, because a topic {@code a-0} and partition 0 of topic {@code a} would then
- * share a directory. Each write goes to a temporary file that is fsynced and renamed over the old one, then the
- * directory is fsynced, so a crash leaves the old or the new file, never a torn one. A deletion first renames the
+ * share a directory. Each write goes through {@link DurableFiles}, so a crash leaves the old or the new file, never
+ * a torn one. A deletion first renames the
  * file to {@code <name>.json.deleting}; a start that finds such a marker finishes the deletion, so a crash half-way
  * through a delete never brings a topic back.
  *
@@ -44,14 +40,18 @@ final class TopicStore {
     static final String DIRECTORY = "topics";
     private static final String SUFFIX = ".json";
     private static final String DELETING_SUFFIX = ".json.deleting";
-    private static final String TEMP_SUFFIX = ".json.tmp";
+    private static final String TEMP_SUFFIX = SUFFIX + DurableFiles.TEMP_SUFFIX;
 
+    private final StorageFiles files;
+    private final DurableFiles durable;
     private final Path directory;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    TopicStore(Path dataDir) throws IOException {
+    TopicStore(StorageFiles files, Path dataDir) throws IOException {
+        this.files = files;
+        this.durable = new DurableFiles(files);
         this.directory = dataDir.resolve(DIRECTORY);
-        Files.createDirectories(directory);
+        durable.createDirectories(directory);
     }
 
     Path directory() {
@@ -61,14 +61,12 @@ final class TopicStore {
     /** Every stored topic, sorted by name; leftover temporary files are removed. */
     List<StoredTopic> loadAll() throws IOException {
         List<StoredTopic> topics = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                String fileName = file.getFileName().toString();
-                if (fileName.endsWith(TEMP_SUFFIX)) {
-                    Files.deleteIfExists(file);
-                } else if (fileName.endsWith(SUFFIX)) {
-                    topics.add(read(file));
-                }
+        for (Path file : files.list(directory)) {
+            String fileName = file.getFileName().toString();
+            if (fileName.endsWith(TEMP_SUFFIX)) {
+                files.deleteIfExists(file);
+            } else if (fileName.endsWith(SUFFIX)) {
+                topics.add(read(file));
             }
         }
         topics.sort((a, b) -> a.name().compareTo(b.name()));
@@ -78,9 +76,9 @@ final class TopicStore {
     /** Names of topics whose deletion was started but not finished. */
     List<String> pendingDeletions() throws IOException {
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + DELETING_SUFFIX)) {
-            for (Path file : files) {
-                String fileName = file.getFileName().toString();
+        for (Path file : files.list(directory)) {
+            String fileName = file.getFileName().toString();
+            if (fileName.endsWith(DELETING_SUFFIX)) {
                 names.add(fileName.substring(0, fileName.length() - DELETING_SUFFIX.length()));
             }
         }
@@ -93,30 +91,24 @@ final class TopicStore {
         root.put("partitions", topic.partitions());
         ObjectNode config = root.putObject("config");
         new TreeMap<>(topic.config()).forEach(config::put);
-        Path temp = directory.resolve(topic.name() + TEMP_SUFFIX);
-        Files.write(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        move(temp, file(topic.name()));
-        syncDirectory();
+        durable.replace(file(topic.name()), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 
     /** First step of a deletion: afterwards, a restart finishes the deletion instead of loading the topic. */
     void markDeleting(String name) throws IOException {
-        move(file(name), directory.resolve(name + DELETING_SUFFIX));
-        syncDirectory();
+        files.moveAtomically(file(name), directory.resolve(name + DELETING_SUFFIX));
+        durable.syncDirectory(directory);
     }
 
     /** Last step of a deletion, once every partition directory is gone. */
     void finishDeleting(String name) throws IOException {
-        Files.deleteIfExists(directory.resolve(name + DELETING_SUFFIX));
-        syncDirectory();
+        files.deleteIfExists(directory.resolve(name + DELETING_SUFFIX));
+        durable.syncDirectory(directory);
     }
 
     private StoredTopic read(Path file) throws IOException {
         try {
-            JsonNode root = json.readTree(Files.readAllBytes(file));
+            JsonNode root = json.readTree(files.readAllBytes(file));
             String name = root.path("name").asString();
             int partitions = root.path("partitions").asInt(-1);
             if (name.isEmpty() || partitions < 1) {
@@ -132,22 +124,5 @@ final class TopicStore {
 
     private Path file(String name) {
         return directory.resolve(name + SUFFIX);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private void syncDirectory() {
-        // Makes the rename itself durable; some file systems refuse to open a directory, which then cannot matter.
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort, as in Kafka's Utils.flushDir
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.backbone.server.log;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +28,7 @@ class IndexModelTest {
         try {
             Random random = new Random(seed);
             for (SparseIndex.Kind kind : SparseIndex.Kind.values()) {
-                SparseIndex index = SparseIndex.empty(kind, dir.resolve("index-" + kind));
+                SparseIndex index = SparseIndex.empty(StorageFiles.real(), kind, dir.resolve("index-" + kind));
                 TreeMap<Long, Integer> byKey = new TreeMap<>();
                 TreeMap<Integer, Long> byValue = new TreeMap<>();
                 long key = random.nextInt(10);
@@ -43,7 +45,7 @@ class IndexModelTest {
                 index.seal(false);
                 assertThat(index.isSealed()).isTrue();
                 compare(index.view(), byKey, byValue, random, key + 10, value + 10);
-                SparseIndex loaded = SparseIndex.load(kind, dir.resolve("index-" + kind), true);
+                SparseIndex loaded = SparseIndex.load(StorageFiles.real(), kind, dir.resolve("index-" + kind), true);
                 compare(loaded.view(), byKey, byValue, random, key + 10, value + 10);
             }
         } catch (AssertionError e) {

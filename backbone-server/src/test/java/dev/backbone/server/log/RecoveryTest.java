@@ -3,6 +3,7 @@ package dev.backbone.server.log;
 import dev.backbone.client.batch.Record;
 import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.RecordBatchHeader;
+import dev.backbone.server.log.io.DurableFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,7 +199,7 @@ class RecoveryTest {
     @Test
     void aLeftoverTempCheckpointIsIgnoredAndRemoved() throws IOException {
         simulateCrash();
-        Path temp = dataDir.resolve(LogManager.RECOVERY_POINT_CHECKPOINT + CheckpointFile.TEMP_SUFFIX);
+        Path temp = dataDir.resolve(LogManager.RECOVERY_POINT_CHECKPOINT + DurableFiles.TEMP_SUFFIX);
         Files.writeString(temp, "0\n1\ndamaged 3 999999\n-- torn");
         Stored victim = last();
         truncate(SegmentFiles.logFile(partitionDir, victim.segmentBase()), victim.position() + 5);

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +46,7 @@ final class TestBatches {
     /** The bytes a slice names, read from its segment file. */
     static ByteBuffer bytes(LogSlice slice) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(slice.sizeBytes());
-        try (FileChannel channel = FileChannel.open(slice.segmentFile(), StandardOpenOption.READ)) {
+        try (FileChannel channel = slice.openChannel()) {
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer, slice.position() + buffer.position()) < 0) {
                     throw new IOException("short read of " + slice);

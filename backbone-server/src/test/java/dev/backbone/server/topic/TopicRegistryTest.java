@@ -8,6 +8,7 @@ import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogConfig;
 import dev.backbone.server.log.LogManager;
 import dev.backbone.server.log.LogManagerOptions;
+import dev.backbone.server.log.io.StorageFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ class TopicRegistryTest {
         registry.partition("half-deleted", 0).append(batch("x"), FlushMode.NONE);
         manager.close();
         // What a crash between the first and last step of delete() leaves behind.
-        new TopicStore(dataDir).markDeleting("half-deleted");
+        new TopicStore(StorageFiles.real(), dataDir).markDeleting("half-deleted");
         reopen(OPTIONS);
         assertThat(registry.find("half-deleted")).isEmpty();
         assertThat(manager.existingOnDisk()).isEmpty();

@@ -91,6 +91,7 @@ class ClientRetryTest {
             IdempotentProducer producer = client.idempotentProducer();
             producer.send("restart-a", 0, records("before", 2), null).block(WAIT);
             first.close();
+            assertThat(dir.resolve("restart-a-0")).as("a given data directory outlives its broker").isDirectory();
             Mono<ProduceResult> during = producer.send("restart-a", 0, records("during", 3), null).cache();
             during.subscribe(r -> { }, e -> { });
             try (EmbeddedBroker second = EmbeddedBroker.builder().dataDir(dir).start()) {

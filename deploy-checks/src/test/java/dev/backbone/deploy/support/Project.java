@@ -39,6 +39,15 @@ public final class Project {
         return jar;
     }
 
+    /** A sample service's executable Boot jar, built by the reactor before this module. */
+    public static Path sampleJar(String module) {
+        Path jar = resolve(module + "/target/" + module + "-exec.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("The jar " + jar + " is missing: build the reactor, not this module alone");
+        }
+        return jar;
+    }
+
     /** A scratch directory under this module's {@code target/}, created if missing. */
     public static Path scratch(String name) {
         try {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -21,13 +23,15 @@ import tools.jackson.databind.json.JsonMapper;
  * binds to one of them under Boot's rules for environment variables: upper case, '.' as '_', '-' dropped, list
  * indexes and map keys as further '_' segments.
  *
- * <p>Thread safety: immutable after construction.
+ * <p>Thread safety: immutable after construction; {@link #ofBootJar} is thread-safe.
  */
 public final class SpringProperties {
 
     private static final JsonMapper JSON = new JsonMapper();
     private static final String METADATA = "META-INF/spring-configuration-metadata.json";
     private static final String ADDITIONAL = "META-INF/additional-spring-configuration-metadata.json";
+
+    private static final Map<Path, SpringProperties> READ = new ConcurrentHashMap<>();
 
     /** Names bound exactly, and prefixes under which any suffix binds (maps and lists). */
     private final Set<String> exact = new HashSet<>();
@@ -36,7 +40,12 @@ public final class SpringProperties {
     private SpringProperties() {
     }
 
+    /** The properties of a Boot jar, read once per JVM: a jar holds a hundred nested jars to scan. */
     public static SpringProperties ofBootJar(Path jar) {
+        return READ.computeIfAbsent(jar.toAbsolutePath().normalize(), SpringProperties::read);
+    }
+
+    private static SpringProperties read(Path jar) {
         SpringProperties properties = new SpringProperties();
         try (InputStream in = Files.newInputStream(jar)) {
             properties.scan(in);
