@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point one way: http → group/stream/audit/topic → log, with error, metrics and health beside them;
- * only config wires beans from properties.
+ * Dependencies point one way: http → security → group/stream/audit/topic → log, with error, metrics and health
+ * beside them; only config wires beans from properties.
  */
 class LayeringArchitectureTest {
 
@@ -28,7 +28,25 @@ class LayeringArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "reactor..",
                         "dev.backbone.server.topic..", "dev.backbone.server.http..", "dev.backbone.server.error..",
                         "dev.backbone.server.config..", "dev.backbone.server.metrics..", "dev.backbone.server.health..",
-                        "dev.backbone.server.group..", "dev.backbone.server.stream..", "dev.backbone.server.audit..")
+                        "dev.backbone.server.group..", "dev.backbone.server.stream..", "dev.backbone.server.audit..",
+                        "dev.backbone.server.security..")
+                .check(classes);
+    }
+
+    @Test
+    void securityKnowsNothingOfTheWebLayersHandlersOrTheWiring() {
+        noClasses().that().resideInAPackage("dev.backbone.server.security..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.backbone.server.http..",
+                        "dev.backbone.server.config..", "dev.backbone.server.metrics..", "dev.backbone.server.health..")
+                .check(classes);
+    }
+
+    @Test
+    void nothingBelowTheWebLayerDependsOnSecurity() {
+        noClasses().that().resideInAnyPackage("dev.backbone.server.topic..", "dev.backbone.server.log..",
+                        "dev.backbone.server.group..", "dev.backbone.server.stream..", "dev.backbone.server.audit..",
+                        "dev.backbone.server.error..", "dev.backbone.server.metrics..", "dev.backbone.server.health..")
+                .should().dependOnClassesThat().resideInAPackage("dev.backbone.server.security..")
                 .check(classes);
     }
 

@@ -42,6 +42,12 @@ public final class BrokerClient {
                 .build();
     }
 
+    /** The builder with the {@code Authorization} header of {@link BrokerToken}, when one is set. */
+    private static HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+        String token = BrokerToken.token();
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+
     public URI broker() {
         return broker;
     }
@@ -53,7 +59,7 @@ public final class BrokerClient {
                 .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
                 .collect(Collectors.joining(",", "{", "}"));
         String body = "{\"name\":\"" + topic + "\",\"partitions\":" + partitions + ",\"config\":" + configJson + "}";
-        HttpRequest request = HttpRequest.newBuilder(broker.resolve("/v1/topics"))
+        HttpRequest request = authorized(HttpRequest.newBuilder(broker.resolve("/v1/topics")))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -83,8 +89,8 @@ public final class BrokerClient {
     /** Appends one or more encoded batches to a partition; returns the answer's body. */
     public CompletableFuture<HttpResponse<String>> produceBinary(String topic, int partition, byte[] batches,
                                                                  String flush) {
-        HttpRequest request = HttpRequest.newBuilder(
-                        broker.resolve(partitionPath(topic, partition) + "/records" + flushQuery(flush)))
+        HttpRequest request = authorized(HttpRequest.newBuilder(
+                        broker.resolve(partitionPath(topic, partition) + "/records" + flushQuery(flush))))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", BATCH_MEDIA_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(batches))
@@ -95,8 +101,8 @@ public final class BrokerClient {
 
     /** Produces a JSON body {@code {"records": [...]}} to a topic; the broker picks partitions. */
     public CompletableFuture<HttpResponse<String>> produceJson(String topic, byte[] body, String flush) {
-        HttpRequest request = HttpRequest.newBuilder(
-                        broker.resolve("/v1/topics/" + encode(topic) + "/records" + flushQuery(flush)))
+        HttpRequest request = authorized(HttpRequest.newBuilder(
+                        broker.resolve("/v1/topics/" + encode(topic) + "/records" + flushQuery(flush))))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -157,7 +163,8 @@ public final class BrokerClient {
     private HttpRequest fetchRequest(String topic, int partition, String offset, int maxBytes, long maxWaitMs,
                                      String accept) {
         String query = "?offset=" + encode(offset) + "&maxBytes=" + maxBytes + "&maxWaitMs=" + maxWaitMs;
-        return HttpRequest.newBuilder(broker.resolve(partitionPath(topic, partition) + "/records" + query))
+        URI uri = broker.resolve(partitionPath(topic, partition) + "/records" + query);
+        return authorized(HttpRequest.newBuilder(uri))
                 .timeout(REQUEST_TIMEOUT.plusMillis(maxWaitMs))
                 .header("Accept", accept)
                 .GET()

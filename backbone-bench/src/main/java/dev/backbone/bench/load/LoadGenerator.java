@@ -25,7 +25,8 @@ public final class LoadGenerator {
             "           --rate=200 --batch-records=10 --record-size=256 --retention=2m --segment-bytes=1MiB",
             "binary produce compresses its batches with --compression; JSON produce sets it as the topic's",
             "compression.type when the run creates the topic",
-            "numbers take k/m/g (x1000) or KiB/MiB/GiB; durations take ms, s or m");
+            "numbers take k/m/g (x1000) or KiB/MiB/GiB; durations take ms, s or m",
+            "a broker in security mode enforce gets the API key or JWT in the environment variable BACKBONE_TOKEN");
 
     private LoadGenerator() {
     }

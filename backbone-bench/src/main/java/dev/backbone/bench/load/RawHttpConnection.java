@@ -114,7 +114,8 @@ public final class RawHttpConnection implements Closeable {
     }
 
     private String post(String target, String contentType, ByteBuffer body, String what) throws IOException {
-        String head = "POST " + target + " HTTP/1.1\r\nHost: " + broker.getHost() + "\r\nContent-Type: "
+        String head = "POST " + target + " HTTP/1.1\r\nHost: " + broker.getHost() + "\r\n" + BrokerToken.headerLine()
+                + "Content-Type: "
                 + contentType + "\r\nContent-Length: " + body.remaining() + "\r\n\r\n";
         ByteBuffer[] out = {ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), body.duplicate()};
         while (out[1].hasRemaining()) {
@@ -137,7 +138,8 @@ public final class RawHttpConnection implements Closeable {
     /** Sends a GET and reads the answer's head; a status other than 200 fails with the problem body. */
     private Head fetchHead(String target, String accept, String topic, int partition, String offset)
             throws IOException {
-        String request = "GET " + target + " HTTP/1.1\r\nHost: " + broker.getHost() + "\r\nAccept: " + accept
+        String request = "GET " + target + " HTTP/1.1\r\nHost: " + broker.getHost() + "\r\n" + BrokerToken.headerLine()
+                + "Accept: " + accept
                 + "\r\n\r\n";
         ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
         while (out.hasRemaining()) {

@@ -26,10 +26,16 @@ class LoadGeneratorIntegrationTest {
 
     @BeforeAll
     static void startBroker() {
-        // Arguments, not default properties: those rank below application.yml and would be ignored.
+        // Arguments, not default properties: those rank below application.yml and would be ignored. This module's
+        // class path also carries the Spring starter (for its load run); its auto-configuration is for services,
+        // not for the broker, so it is left out here.
         broker = new SpringApplicationBuilder(BackboneServerApplication.class)
                 .run("--server.port=0", "--server.address=127.0.0.1", "--backbone.data-dir=" + dataDir,
-                        "--spring.main.banner-mode=off");
+                        "--spring.main.banner-mode=off", "--spring.autoconfigure.exclude="
+                                + "dev.backbone.spring.autoconfigure.BackboneAutoConfiguration,"
+                                + "dev.backbone.spring.autoconfigure.BackboneListenerAutoConfiguration,"
+                                + "dev.backbone.spring.autoconfigure.BackboneAuditAutoConfiguration,"
+                                + "dev.backbone.spring.autoconfigure.BackboneHealthAutoConfiguration");
         url = "http://127.0.0.1:" + broker.getEnvironment().getRequiredProperty("local.server.port");
     }
 

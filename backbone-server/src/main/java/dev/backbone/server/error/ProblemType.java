@@ -83,6 +83,17 @@ public enum ProblemType {
      * a restart. The partition refuses writes until the broker restarts.
      */
     DURABILITY_UNKNOWN("durability-unknown", "Durability unknown", 500),
+    /**
+     * The request to a protected endpoint carries no credentials, or credentials that are malformed, unknown,
+     * expired or revoked. Sent with a {@code WWW-Authenticate: Bearer} header.
+     */
+    UNAUTHENTICATED("unauthenticated", "Unauthenticated", 401),
+    /** The principal is authenticated but lacks a permission; the problem names the operation and the resource. */
+    ACCESS_DENIED("access-denied", "Access denied", 403),
+    /** No live API key has that id: it never existed or is already revoked. */
+    UNKNOWN_API_KEY("unknown-api-key", "Unknown API key", 404),
+    /** No ACL has that id. */
+    UNKNOWN_ACL("unknown-acl", "Unknown ACL", 404),
     /** The request head did not arrive whole in time after its first byte; the connection was closed. */
     REQUEST_TIMEOUT("request-timeout", "Request timeout", 408),
     /** The principal is over a produce, fetch or request quota; nothing was done. {@code Retry-After} says when. */

@@ -47,7 +47,15 @@ public final class ProblemWebExceptionHandler implements WebExceptionHandler, Or
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        Problem problem = mapper.map(failure, exchange.getRequest().getPath().value());
+        return write(exchange, mapper.map(failure, exchange.getRequest().getPath().value()));
+    }
+
+    /**
+     * Writes {@code problem} as the response, replacing any headers set so far by the problem's own; for failures
+     * answered outside a handler (Spring Security's entry point and firewall).
+     */
+    public Mono<Void> write(ServerWebExchange exchange, Problem problem) {
+        ServerHttpResponse response = exchange.getResponse();
         byte[] body = json.writeValueAsBytes(toBody(problem));
         response.setStatusCode(HttpStatusCode.valueOf(problem.status()));
         response.getHeaders().clear();

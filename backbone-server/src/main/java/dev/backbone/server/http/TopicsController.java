@@ -2,6 +2,8 @@ package dev.backbone.server.http;
 
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.security.Resource;
+import dev.backbone.server.security.Visibility;
 import dev.backbone.server.topic.InternalTopicException;
 import dev.backbone.server.topic.InvalidConfigException;
 import dev.backbone.server.topic.InvalidTopicException;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -76,11 +79,14 @@ public class TopicsController {
     private final TopicRegistry registry;
     private final StorageGuard storageGuard;
     private final Scheduler blockingScheduler;
+    private final Visibility visibility;
 
-    public TopicsController(TopicRegistry registry, StorageGuard storageGuard, BlockingScheduler blockingScheduler) {
+    public TopicsController(TopicRegistry registry, StorageGuard storageGuard, BlockingScheduler blockingScheduler,
+                            Visibility visibility) {
         this.registry = registry;
         this.storageGuard = storageGuard;
         this.blockingScheduler = blockingScheduler.scheduler();
+        this.visibility = visibility;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -127,14 +133,15 @@ public class TopicsController {
 
     @GetMapping
     @Operation(summary = "List topics", description = "Internal topics (names starting with '__') only with"
-            + " internal=true.")
-    public TopicList list(@Parameter(description = "include the broker's internal topics")
-                          @RequestParam(name = "internal", defaultValue = "false") boolean internal) {
-        List<TopicSummary> topics = registry.names(internal).stream()
+            + " internal=true. With security enforced, only the topics the principal may describe.")
+    public Mono<TopicList> list(@Parameter(description = "include the broker's internal topics")
+                                @RequestParam(name = "internal", defaultValue = "false") boolean internal,
+                                ServerWebExchange exchange) {
+        return visibility.describable(exchange).map(visible -> new TopicList(registry.names(internal).stream()
+                .filter(name -> visible.test(Resource.topic(name)))
                 .flatMap(name -> registry.find(name).stream())
                 .map(t -> new TopicSummary(t.name(), t.partitionCount(), t.isInternal()))
-                .toList();
-        return new TopicList(topics);
+                .toList()));
     }
 
     @GetMapping("/{topic}")

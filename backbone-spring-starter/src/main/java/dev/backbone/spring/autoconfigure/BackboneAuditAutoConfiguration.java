@@ -76,9 +76,14 @@ public class BackboneAuditAutoConfiguration {
         return advisor;
     }
 
-    /** Actuator's audit event repository on the trail, so authentication events land in the chain. */
+    /**
+     * Actuator's audit event repository on the trail, so authentication events land in the chain. Only with Spring
+     * Security: an {@code AuditEventRepository} bean makes Actuator register its Spring Security audit listeners,
+     * which fail to load without Spring Security on the class path.
+     */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(AuditEventRepository.class)
+    @ConditionalOnClass(value = AuditEventRepository.class,
+            name = "org.springframework.security.authentication.event.AbstractAuthenticationEvent")
     static class ActuatorAuditConfiguration {
 
         @Bean

@@ -187,9 +187,11 @@ public class BackboneProperties {
         private Duration linger = Duration.ofMillis(5);
 
         /**
-         * Size at which a partition's batch is sent without waiting for the linger.
+         * Size at which a partition's batch is sent without waiting for the linger, and the most one request
+         * carries. Only one request per partition is in flight, so records that arrive meanwhile wait for the
+         * next one: a large cap lets that one take them all.
          */
-        private DataSize batchSize = DataSize.ofKilobytes(64);
+        private DataSize batchSize = DataSize.ofMegabytes(1);
 
         /**
          * Most produce requests in flight at once over all partitions (at most one per partition).

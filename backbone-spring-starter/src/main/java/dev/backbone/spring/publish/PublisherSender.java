@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.backbone.client.Murmur2Partitioner;
@@ -25,13 +26,16 @@ import org.apache.commons.logging.LogFactory;
  * idempotent producer (one request per partition at a time, at most {@code maxInFlight} overall). Fails records
  * whose delivery timeout passed.
  *
- * <p>All state but the inbox is confined to the sender thread; other threads only {@link #offer} to the inbox.
+ * <p>All state but the inbox and the wake-up flags is confined to the sender thread; other threads only
+ * {@link #offer} to the inbox.
  */
 final class PublisherSender implements Runnable {
 
     private static final Log log = LogFactory.getLog(PublisherSender.class);
 
     private static final long METADATA_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private record MetadataAnswer(String topic, int partitions, Throwable error) {
     }
@@ -47,7 +51,16 @@ final class PublisherSender implements Runnable {
 
     private final Consumer<PendingRecord> onDone;
 
-    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+
+    /**
+     * Set while the sender sleeps with nothing to send: only then does a new record wake it. While records wait
+     * for their linger, the sender wakes by itself when the linger ends, so publishers do not pay a thread wake-up
+     * (a system call and a context switch) per record.
+     */
+    private volatile boolean idle;
+
+    private volatile Thread thread;
 
     private final Map<String, Integer> partitionCounts = new HashMap<>();
 
@@ -80,12 +93,27 @@ final class PublisherSender implements Runnable {
 
     void offer(PendingRecord record) {
         inbox.add(record);
+        if (idle) {
+            wake();
+        }
+    }
+
+    private void signal(Object event) {
+        inbox.add(event);
+        wake();
+    }
+
+    private void wake() {
+        Thread sender = thread;
+        if (sender != null) {
+            LockSupport.unpark(sender);
+        }
     }
 
     /** Sends everything waiting without lingering, then lets {@link #run} end once nothing is left. */
     void close() {
         closing = true;
-        inbox.add(Boolean.TRUE);
+        wake();
     }
 
     /** The last error a send or a topic look-up met, for the health indicator; null after a success. */
@@ -95,25 +123,37 @@ final class PublisherSender implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         while (true) {
-            long now = System.nanoTime();
-            try {
-                Object event = inbox.poll(waitNanos(now), TimeUnit.NANOSECONDS);
-                while (event != null) {
-                    handle(event);
-                    event = inbox.poll();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closing = true;
+            sleep(waitNanos(System.nanoTime()));
+            for (Object event = inbox.poll(); event != null; event = inbox.poll()) {
+                handle(event);
             }
-            now = System.nanoTime();
+            long now = System.nanoTime();
             retryMetadata(now);
             expire(now);
             sendReady(now);
             if (closing && inFlight == 0 && nothingWaiting()) {
                 return;
             }
+        }
+    }
+
+    private void sleep(long nanos) {
+        if (nanos <= 0 || !inbox.isEmpty()) {
+            return;
+        }
+        // Records waiting here are sent when their linger ends or a request returns (which wakes the sender), so
+        // only a sender with nothing waiting needs waking by a new record.
+        boolean nothingPending = nothingWaiting();
+        idle = nothingPending;
+        // A record added between the check above and setting the flag must not sleep through the idle wait.
+        if (!nothingPending || inbox.isEmpty()) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        idle = false;
+        if (Thread.interrupted()) {
+            closing = true;
         }
     }
 
@@ -157,8 +197,8 @@ final class PublisherSender implements Runnable {
                 .onErrorResume(UnknownTopicException.class, e -> createWithBrokerDefaults(topic))
                 .map(TopicInfo::partitions)
                 .subscribe(
-                        partitions -> inbox.add(new MetadataAnswer(topic, partitions.size(), null)),
-                        error -> inbox.add(new MetadataAnswer(topic, 0, error)));
+                        partitions -> signal(new MetadataAnswer(topic, partitions.size(), null)),
+                        error -> signal(new MetadataAnswer(topic, 0, error)));
     }
 
     /**
@@ -257,8 +297,8 @@ final class PublisherSender implements Runnable {
                 .timeout(java.time.Duration.ofNanos(remainingNanos))
                 .subscribe(result -> succeed(batch, result), error -> {
                     failAll(batch, error);
-                    inbox.add(new SendDone(q));
-                }, () -> inbox.add(new SendDone(q)));
+                    signal(new SendDone(q));
+                }, () -> signal(new SendDone(q)));
     }
 
     private void succeed(List<PendingRecord> batch, ProduceResult result) {
@@ -307,7 +347,7 @@ final class PublisherSender implements Runnable {
         if (closing) {
             return TimeUnit.MILLISECONDS.toNanos(1);
         }
-        long wait = TimeUnit.MILLISECONDS.toNanos(100);
+        long wait = IDLE_WAIT_NANOS;
         if (inFlight >= settings.maxInFlight()) {
             return wait;
         }

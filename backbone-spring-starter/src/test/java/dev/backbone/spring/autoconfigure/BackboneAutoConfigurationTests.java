@@ -206,6 +206,13 @@ class BackboneAutoConfigurationTests {
     }
 
     @Test
+    void withoutSpringSecurityThereIsNoAuditEventRepository() {
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(AuditTrail.class)
+                        .doesNotHaveBean(BackboneAuditEventRepository.class));
+    }
+
+    @Test
     void theHealthIndicatorNeedsHealthSupportAndCanBeSwitchedOff() {
         runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
                 .run(context -> assertThat(context).doesNotHaveBean(BackboneHealthIndicator.class));

@@ -15,6 +15,8 @@ import dev.backbone.server.http.ProblemResponses;
 import dev.backbone.server.http.RequestParams;
 import dev.backbone.server.log.FsyncFailedException;
 import dev.backbone.server.log.TopicPartition;
+import dev.backbone.server.security.Resource;
+import dev.backbone.server.security.Visibility;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -35,6 +37,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -107,9 +110,11 @@ public class GroupsController {
     private final GroupFetchService fetchService;
     private final HttpLimits limits;
     private final Scheduler blockingScheduler;
+    private final Visibility visibility;
 
     public GroupsController(GroupService groups, GroupFetchService fetchService, HttpLimits limits,
-                            BlockingScheduler blockingScheduler) {
+                            BlockingScheduler blockingScheduler, Visibility visibility) {
+        this.visibility = visibility;
         this.groups = groups;
         this.fetchService = fetchService;
         this.limits = limits;
@@ -169,12 +174,13 @@ public class GroupsController {
     }
 
     @GetMapping
-    @Operation(summary = "List groups", description = "Groups with members or committed offsets.")
-    public GroupList list() {
-        List<GroupSummary> summaries = groups.list().stream()
+    @Operation(summary = "List groups", description = "Groups with members or committed offsets; with security"
+            + " enforced, only those the principal may describe.")
+    public Mono<GroupList> list(ServerWebExchange exchange) {
+        return visibility.describable(exchange).map(visible -> new GroupList(groups.list().stream()
+                .filter(d -> visible.test(Resource.group(d.group())))
                 .map(d -> new GroupSummary(d.group(), d.state(), d.generation(), d.members().size()))
-                .toList();
-        return new GroupList(summaries);
+                .toList()));
     }
 
     @GetMapping("/{group}")
