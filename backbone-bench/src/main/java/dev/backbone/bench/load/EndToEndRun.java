@@ -60,6 +60,9 @@ public final class EndToEndRun {
             if (flush != null && !flush.equals("none") && !flush.equals("sync")) {
                 throw new UsageException("--flush must be none or sync, was '" + flush + "'");
             }
+            if (args.choice("client", ClientKind.class, ClientKind.RAW) == ClientKind.BACKBONE) {
+                throw new UsageException("e2e runs on --client=raw or --client=jdk");
+            }
             Options options = new Options(args.uri("broker", "http://127.0.0.1:8080"),
                     args.string("topic", "bench-e2e"),
                     args.choice("format", Format.class, Format.BINARY),

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.xerial.snappy.SnappyError;
 
 /**
  * Turns a compressed batch into the plain batch it stands for: the same 61-byte header with the codec bits
@@ -87,8 +86,7 @@ public final class BatchInflater {
             }
         } catch (InvalidBatchException e) {
             throw e;
-        } catch (IOException | RuntimeException | SnappyError e) {
-            // snappy-java reports a corrupt chunk header as an Error; it is still just a bad input.
+        } catch (IOException | RuntimeException e) {
             throw new InvalidBatchException(Reason.MALFORMED, batchPosition, "the " + codec.configName()
                     + " records cannot be decompressed: " + e);
         }

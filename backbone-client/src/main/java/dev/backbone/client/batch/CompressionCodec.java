@@ -3,6 +3,7 @@ package dev.backbone.client.batch;
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
+import org.xerial.snappy.SnappyError;
 import org.xerial.snappy.SnappyInputStream;
 import org.xerial.snappy.SnappyOutputStream;
 
@@ -53,36 +55,34 @@ public enum CompressionCodec {
     SNAPPY(2, "snappy") {
         @Override
         public OutputStream compress(OutputStream out) {
-            return new SnappyOutputStream(out);
+            return Snappy.compress(out);
         }
 
         @Override
         public InputStream decompress(InputStream in) throws IOException {
-            return new SnappyInputStream(in);
+            return Snappy.decompress(in);
         }
     },
     LZ4(3, "lz4") {
         @Override
         public OutputStream compress(OutputStream out) throws IOException {
-            return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
-                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
+            return Lz4.compress(out);
         }
 
         @Override
         public InputStream decompress(InputStream in) throws IOException {
-            return new LZ4FrameInputStream(in);
+            return Lz4.decompress(in);
         }
     },
     ZSTD(4, "zstd") {
         @Override
         public OutputStream compress(OutputStream out) throws IOException {
-            // Kafka's default level (3); the pool recycles zstd's internal buffers across batches.
-            return new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, 3);
+            return Zstd.compress(out);
         }
 
         @Override
         public InputStream decompress(InputStream in) throws IOException {
-            return new ZstdInputStreamNoFinalizer(in, RecyclingBufferPool.INSTANCE);
+            return Zstd.decompress(in);
         }
     };
 
@@ -112,6 +112,72 @@ public enum CompressionCodec {
 
     /** Wraps {@code in}, which holds one compressed records section, so that reading gives the plain bytes. */
     public abstract InputStream decompress(InputStream in) throws IOException;
+
+    /*
+     * Each library is touched only inside its own holder class, which the JVM loads (and verifies) the first time
+     * that codec is used: reading gzip or uncompressed batches never needs the other libraries on the class path.
+     */
+
+    private static final class Snappy {
+
+        static OutputStream compress(OutputStream out) {
+            return new SnappyOutputStream(out);
+        }
+
+        static InputStream decompress(InputStream in) throws IOException {
+            return new SnappyErrors(new SnappyInputStream(in));
+        }
+    }
+
+    /** snappy-java reports a corrupt chunk header as an {@code Error}; it is only a bad input, an IOException. */
+    private static final class SnappyErrors extends FilterInputStream {
+
+        SnappyErrors(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (SnappyError e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            try {
+                return super.read(into, offset, length);
+            } catch (SnappyError e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private static final class Lz4 {
+
+        static OutputStream compress(OutputStream out) throws IOException {
+            return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB,
+                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
+        }
+
+        static InputStream decompress(InputStream in) throws IOException {
+            return new LZ4FrameInputStream(in);
+        }
+    }
+
+    private static final class Zstd {
+
+        static OutputStream compress(OutputStream out) throws IOException {
+            // Kafka's default level (3); the pool recycles zstd's internal buffers across batches.
+            return new ZstdOutputStreamNoFinalizer(out, RecyclingBufferPool.INSTANCE, 3);
+        }
+
+        static InputStream decompress(InputStream in) throws IOException {
+            return new ZstdInputStreamNoFinalizer(in, RecyclingBufferPool.INSTANCE);
+        }
+    }
 
     /**
      * The codec of attribute bits 0-2.

@@ -23,6 +23,10 @@ import java.util.Objects;
  * bytes for the same input. The built batch has base offset 0 and leader epoch -1; the broker assigns both.
  * Without {@link #producer} the producer id, epoch and base sequence are -1 (no idempotence).
  *
+ * <p>Records are encoded behind 61 bytes of room for the header, so an uncompressed {@link #build()} fills in the
+ * header and hands the builder's own array out without copying the records; an {@link #add} after a build copies
+ * it first, so a built batch never changes.
+ *
  * <p>Not thread-safe: one builder per batch, one thread at a time. {@link #build()} may be called more than
  * once and more records added in between; each call returns a new buffer.
  */
@@ -31,7 +35,10 @@ public final class RecordBatchBuilder {
     private static final int INITIAL_CAPACITY = 256;
 
     private final CompressionCodec compression;
-    private ByteBuffer records = ByteBuffer.allocate(INITIAL_CAPACITY);
+    /** The header's room (61 bytes) and then the encoded records; its position is the batch size so far. */
+    private ByteBuffer records;
+    /** Whether a built batch shares {@link #records}' array, which must then be copied before it changes. */
+    private boolean shared;
     private int recordCount;
     private long baseTimestamp;
     private long maxTimestamp = -1L;
@@ -46,7 +53,16 @@ public final class RecordBatchBuilder {
 
     /** A builder of batches compressed with {@code compression} ({@link CompressionCodec#NONE} for none). */
     public RecordBatchBuilder(CompressionCodec compression) {
+        this(compression, INITIAL_CAPACITY);
+    }
+
+    /**
+     * A builder whose buffer starts at {@code expectedBytes} (the batch size the caller expects, header included),
+     * so that a batch of a known size is encoded without growing and copying its buffer.
+     */
+    public RecordBatchBuilder(CompressionCodec compression, int expectedBytes) {
         this.compression = Objects.requireNonNull(compression, "compression");
+        this.records = ByteBuffer.allocate(Math.max(HEADER_SIZE + 16, expectedBytes)).position(HEADER_SIZE);
     }
 
     public CompressionCodec compression() {
@@ -84,9 +100,9 @@ public final class RecordBatchBuilder {
             headerKeys[i] = hs.get(i).key().getBytes(StandardCharsets.UTF_8);
             bodySize += sizeOfBytes(headerKeys[i]) + sizeOfBytes(hs.get(i).value());
         }
-        if (bodySize > Integer.MAX_VALUE - HEADER_SIZE - Varints.MAX_VARINT_SIZE - (long) records.position()) {
+        if (bodySize > Integer.MAX_VALUE - 8 - Varints.MAX_VARINT_SIZE - (long) records.position()) {
             throw new IllegalStateException("a record of " + bodySize + " bytes does not fit a batch already holding "
-                    + records.position() + " bytes of records");
+                    + (records.position() - HEADER_SIZE) + " bytes of records");
         }
         int size = (int) bodySize;
         ensureCapacity(Varints.sizeOfVarint(size) + size);
@@ -121,7 +137,7 @@ public final class RecordBatchBuilder {
      * size before compression for a compressed one.
      */
     public int estimatedSizeInBytes() {
-        return HEADER_SIZE + records.position();
+        return records.position();
     }
 
     /**
@@ -151,19 +167,21 @@ public final class RecordBatchBuilder {
         return batch;
     }
 
+    /** The builder's own array, header room included; the next add copies it. */
     private ByteBuffer plainBatch() {
-        ByteBuffer batch = ByteBuffer.allocate(estimatedSizeInBytes());
-        batch.put(RECORDS_OFFSET, records.array(), 0, records.position());
-        return batch;
+        unshare();
+        shared = true;
+        return ByteBuffer.wrap(records.array(), 0, records.position()).slice();
     }
 
     private ByteBuffer compressedBatch() {
-        BatchOutput out = new BatchOutput(HEADER_SIZE + records.position() / 2 + 64);
+        int recordBytes = records.position() - HEADER_SIZE;
+        BatchOutput out = new BatchOutput(HEADER_SIZE + recordBytes / 2 + 64);
         try (OutputStream compressing = compression.compress(out)) {
-            compressing.write(records.array(), 0, records.position());
+            compressing.write(records.array(), HEADER_SIZE, recordBytes);
         } catch (IOException e) {
             // Only the codec can fail here (the output is memory); a codec that cannot compress is a broken build.
-            throw new UncheckedIOException(compression.configName() + " failed to compress " + records.position()
+            throw new UncheckedIOException(compression.configName() + " failed to compress " + recordBytes
                     + " bytes of records", e);
         }
         return out.batch();
@@ -216,11 +234,23 @@ public final class RecordBatchBuilder {
 
     private void ensureCapacity(int needed) {
         if (records.remaining() >= needed) {
+            unshare();
             return;
         }
         long wanted = Math.max((long) records.position() + needed, 2L * records.capacity());
         ByteBuffer grown = ByteBuffer.allocate((int) Math.min(wanted, Integer.MAX_VALUE - 8));
         grown.put(records.array(), 0, records.position());
         records = grown;
+        shared = false;
+    }
+
+    /** Gives {@link #records} an array of its own when a built batch still holds the current one. */
+    private void unshare() {
+        if (shared) {
+            ByteBuffer copy = ByteBuffer.allocate(records.capacity());
+            copy.put(records.array(), 0, records.position());
+            records = copy;
+            shared = false;
+        }
     }
 }

@@ -3,6 +3,9 @@ package dev.backbone.server.http;
 import dev.backbone.client.batch.Header;
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JsonProduceParser {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
     private JsonProduceParser() {
     }
@@ -109,7 +115,7 @@ public final class JsonProduceParser {
         String keyEncoding = null;
         String valueEncoding = null;
         byte[] value = null;
-        String valueString = null;
+        boolean valueIsString = false;
         List<Header> headers = List.of();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
@@ -120,9 +126,7 @@ public final class JsonProduceParser {
                 case "keyEncoding" -> keyEncoding = string(parser, "record " + index + ": \"keyEncoding\"");
                 case "valueEncoding" -> valueEncoding = string(parser, "record " + index + ": \"valueEncoding\"");
                 case "value" -> {
-                    if (token == JsonToken.VALUE_STRING) {
-                        valueString = parser.getString();
-                    }
+                    valueIsString = token == JsonToken.VALUE_STRING;
                     value = rawValue(parser, body, token);
                 }
                 case "headers" -> headers = parseHeaders(parser, index);
@@ -134,10 +138,10 @@ public final class JsonProduceParser {
         }
         byte[] keyBytes = key == null ? null : decode(parser, index, "key", key, keyEncoding);
         if (valueEncoding != null) {
-            if (valueString == null) {
+            if (!valueIsString) {
                 throw malformed(parser, "record " + index + ": \"valueEncoding\" needs a string \"value\"");
             }
-            value = decode(parser, index, "value", valueString, valueEncoding);
+            value = decode(parser, index, "value", jsonString(value), valueEncoding);
         }
         return new ProducedRecord(partition, keyBytes, value, headers, timestamp);
     }
@@ -148,18 +152,60 @@ public final class JsonProduceParser {
             return null;
         }
         int start = (int) parser.currentTokenLocation().getByteOffset();
+        int end;
         if (token.isStructStart()) {
             parser.skipChildren();
+            end = (int) parser.currentLocation().getByteOffset();
         } else if (token == JsonToken.VALUE_STRING) {
-            // The parser reads strings lazily; the string was already read by the caller, so the location is
-            // after its closing quote.
-            parser.getString();
+            end = stringEnd(parser, body, start);
         } else {
             // Numbers and literals: their text is what the parser saw.
             return parser.getText().getBytes(StandardCharsets.UTF_8);
         }
-        int end = (int) parser.currentLocation().getByteOffset();
         return Arrays.copyOfRange(body, start, end);
+    }
+
+    /**
+     * One past the closing quote of the string whose opening quote is at {@code start}, found by a byte scan
+     * rather than by decoding the string into a Java {@code String}: a 1 KiB value is stored as the bytes it came
+     * in, so decoding it would only make garbage. The parser still reads (and checks) the string when it moves
+     * on to the next token.
+     */
+    private static int stringEnd(JsonParser parser, byte[] body, int start) {
+        // Bytes past the body's length may be scanned here; a string that does not end within the length still
+        // fails, when the parser, which reads only up to the length, moves on.
+        int i = start + 1;
+        // Eight bytes at a time while none of them is a quote or a backslash (SWAR: a zero byte of x ^ pattern
+        // marks a match), then byte by byte from the first candidate.
+        while (i + Long.BYTES <= body.length) {
+            long word = (long) LONGS.get(body, i);
+            if (hasZeroByte(word ^ QUOTES) || hasZeroByte(word ^ BACKSLASHES)) {
+                break;
+            }
+            i += Long.BYTES;
+        }
+        for (; i < body.length; i++) {
+            byte b = body[i];
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\') {
+                i++;
+            }
+        }
+        throw malformed(parser, "unterminated string");
+    }
+
+    private static boolean hasZeroByte(long word) {
+        return ((word - 0x0101010101010101L) & ~word & 0x8080808080808080L) != 0;
+    }
+
+    /** The Java string a JSON string literal ({@code "..."}, as cut from the body) stands for. */
+    private static String jsonString(byte[] literal) {
+        try (JsonParser parser = JSON.createParser(literal)) {
+            parser.nextToken();
+            return parser.getString();
+        }
     }
 
     private static List<Header> parseHeaders(JsonParser parser, int index) {

@@ -105,9 +105,10 @@ public class ProduceController {
 
     @PostMapping(path = "/partitions/{partition}/records", consumes = BackboneMediaTypes.BATCH_VALUE)
     @Operation(summary = "Produce record batches",
-            description = "Body: one or more Kafka RecordBatch v2 batches back to back (magic 2, uncompressed)."
-                    + " They are validated (CRC-32C, framing) and appended as they are; only base offsets and"
-                    + " leader epochs are rewritten. All batches are appended atomically.",
+            description = "Body: one or more Kafka RecordBatch v2 batches back to back (magic 2, uncompressed or"
+                    + " compressed with gzip, snappy, lz4 or zstd). They are validated (CRC-32C, framing, records,"
+                    + " decompressed within 64 MiB) and appended as they are; only base offsets and leader epochs are"
+                    + " rewritten. All batches are appended atomically.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
                     mediaType = BackboneMediaTypes.BATCH_VALUE,
                     schema = @Schema(type = "string", format = "binary"))))

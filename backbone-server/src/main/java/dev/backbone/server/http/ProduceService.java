@@ -3,6 +3,7 @@ package dev.backbone.server.http;
 import dev.backbone.client.Murmur2Partitioner;
 import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.RecordBatchBuilder;
+import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
@@ -223,18 +224,34 @@ public final class ProduceService {
      */
     private ByteBuffer build(List<ProducedRecord> records, long now, CompressionCodec compression) {
         List<ByteBuffer> batches = new ArrayList<>(1);
-        RecordBatchBuilder builder = new RecordBatchBuilder(compression);
-        for (ProducedRecord record : records) {
-            if (builder.recordCount() > 0
-                    && builder.estimatedSizeInBytes() + record.sizeInBytes() + 64L > limits.maxBatchBytes()) {
-                batches.add(builder.build());
-                builder = new RecordBatchBuilder(compression);
+        RecordBatchBuilder builder = null;
+        for (int i = 0; i < records.size(); i++) {
+            ProducedRecord record = records.get(i);
+            if (builder == null || builder.estimatedSizeInBytes() + record.sizeInBytes() + 64L
+                    > limits.maxBatchBytes()) {
+                if (builder != null) {
+                    batches.add(builder.build());
+                }
+                builder = new RecordBatchBuilder(compression, expectedBatchBytes(records, i));
             }
             long timestamp = record.timestampMs() != null ? record.timestampMs() : now;
             builder.add(timestamp, record.key(), record.value(), record.headers());
         }
         batches.add(builder.build());
         return batches.size() == 1 ? batches.get(0) : RecordBatchBuilder.concat(batches);
+    }
+
+    /** What the records from {@code from} on take in a batch, capped at the batch limit: the builder's first size. */
+    private int expectedBatchBytes(List<ProducedRecord> records, int from) {
+        long bytes = RecordBatchDescriptor.HEADER_SIZE;
+        for (int i = from; i < records.size() && bytes < limits.maxBatchBytes(); i++) {
+            ProducedRecord record = records.get(i);
+            // Framing of one record: length, attributes, deltas, key and value lengths, header count.
+            bytes += 24 + (record.key() == null ? 0 : record.key().length)
+                    + (record.value() == null ? 0 : record.value().length)
+                    + (record.headers().isEmpty() ? 0 : record.sizeInBytes() + 8L * record.headers().size());
+        }
+        return (int) Math.min(bytes, limits.maxBatchBytes());
     }
 
     /** Writes a batch to the log; the future completes once the log acknowledges it. */

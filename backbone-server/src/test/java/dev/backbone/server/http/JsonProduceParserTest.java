@@ -30,6 +30,36 @@ class JsonProduceParserTest {
         }
     }
 
+    /** String values are cut by a word-at-a-time scan: quotes and escapes at every position of a word. */
+    @Test
+    void stringValuesWithEscapesAtEveryPositionKeepTheirExactText() {
+        long seed = 1_414L;
+        java.util.Random random = new java.util.Random(seed);
+        String[] pieces = {"a", "Z", "\\\"", "\\\\", "\\n", "\\u00e9", "é", "€", "\\/", " "};
+        for (int round = 0; round < 300; round++) {
+            StringBuilder literal = new StringBuilder("\"");
+            int length = random.nextInt(40);
+            for (int i = 0; i < length; i++) {
+                literal.append(pieces[random.nextInt(pieces.length)]);
+            }
+            literal.append('"');
+            String base64 = java.util.Base64.getEncoder().encodeToString(literal.toString()
+                    .getBytes(StandardCharsets.UTF_8));
+            String body = "{\"records\":[{\"value\":" + literal + ",\"key\":\"k\"},{\"value\":\"" + base64
+                    + "\",\"valueEncoding\":\"base64\"}]}";
+            List<ProducedRecord> records = parse(body);
+            String context = "seed " + seed + ", round " + round + ": " + literal;
+            assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8)).as(context)
+                    .isEqualTo(literal.toString());
+            assertThat(records.get(0).key()).as(context).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(records.get(1).value(), StandardCharsets.UTF_8)).as(context)
+                    .isEqualTo(literal.toString());
+        }
+        assertThatThrownBy(() -> parse("{\"records\":[{\"value\":\"never ends}]}"))
+                .isInstanceOfSatisfying(BackboneException.class,
+                        e -> assertThat(e.type()).isEqualTo(ProblemType.MALFORMED_JSON));
+    }
+
     @Test
     void everyMemberIsRead() {
         List<ProducedRecord> records = parse("{\"records\": [{\"key\": \"k\u00e9\", \"value\": {\"x\": 1},"
