@@ -53,14 +53,17 @@ public final class BackboneClient implements AutoCloseable {
 
     // ---- topics
 
-    /** Creates a topic; {@link TopicExistsException} when the name is taken. Retried only if never sent. */
+    /**
+     * Creates a topic; {@link TopicExistsException} when the name is taken. Retried only if never sent. A
+     * {@code partitions} of 0 or less leaves the count to the broker's {@code backbone.topics.default-partitions}.
+     */
     public Mono<TopicInfo> createTopic(String name, int partitions, Map<String, String> config) {
         return createTopic(name, partitions, config, IF_NOT_SENT);
     }
 
     /**
      * Creates a topic unless it exists; answers the topic either way (an existing one keeps its partitions and
-     * config). Retried: a repeat finds the topic.
+     * config). Retried: a repeat finds the topic. {@code partitions} as for {@link #createTopic}.
      */
     public Mono<TopicInfo> createTopicIfMissing(String name, int partitions, Map<String, String> config) {
         return createTopic(name, partitions, config, SAFE)
@@ -71,7 +74,9 @@ public final class BackboneClient implements AutoCloseable {
                                         RequestSpec.Retry retry) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
-        body.put("partitions", partitions);
+        if (partitions > 0) {
+            body.put("partitions", partitions);
+        }
         body.put("config", config == null ? Map.of() : config);
         return transport.exchange(json(HttpMethod.POST, "/v1/topics", body, retry))
                 .map(answer -> JsonAnswers.topicInfo(answer.body()));

@@ -201,14 +201,9 @@ final class PublisherSender implements Runnable {
                         error -> signal(new MetadataAnswer(topic, 0, error)));
     }
 
-    /**
-     * Creates a missing topic with the broker's default partition count (a request without a count); a client
-     * that cannot send such a request gets one partition.
-     */
+    /** Creates a missing topic with the broker's default partition count (a request without a count). */
     private reactor.core.publisher.Mono<TopicInfo> createWithBrokerDefaults(String topic) {
-        return client.createTopicIfMissing(topic, 0, Map.of())
-                .onErrorResume(e -> e instanceof BackboneProblemException p && p.status() == 400,
-                        e -> client.createTopicIfMissing(topic, 1, Map.of()));
+        return client.createTopicIfMissing(topic, 0, Map.of());
     }
 
     private void onMetadata(MetadataAnswer answer) {

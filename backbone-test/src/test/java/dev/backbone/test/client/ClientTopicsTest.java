@@ -75,6 +75,13 @@ class ClientTopicsTest {
     }
 
     @Test
+    void noPartitionCountLeavesItToTheBroker() {
+        assertThat(client.createTopicIfMissing("topics-default", 0, Map.of()).block(WAIT).partitionCount())
+                .isEqualTo(1);
+        assertThat(client.createTopic("topics-default-2", -1, Map.of()).block(WAIT).partitionCount()).isEqualTo(1);
+    }
+
+    @Test
     void refusalsCarryTheirFacts() {
         client.createTopic("topics-d", 2, Map.of()).block(WAIT);
         assertThatThrownBy(() -> client.offsets("topics-d", 7).block(WAIT))
