@@ -3,16 +3,12 @@ package dev.backbone.server.http;
 import static dev.backbone.server.http.LongPollTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import dev.backbone.server.testing.ChildJvm;
+import dev.backbone.server.testing.ChildOutput;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,16 +39,12 @@ class TenThousandWaitersTest {
             int threadsBefore = Thread.activeCount();
             long heapBefore = usedHeapAfterGc();
 
-            Process swarm = new ProcessBuilder(javaCommand(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                    LongPollSwarm.class.getName(), "127.0.0.1", Integer.toString(broker.port()),
-                    "/v1/topics/swarm/partitions/0/records?offset=0&maxWaitMs=110000", Integer.toString(WAITERS),
-                    "\"wake-up\"", "100").redirectErrorStream(true).start();
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> readLines(swarm, lines), "swarm-output");
-            reader.setDaemon(true);
-            reader.start();
+            Process swarm = ChildJvm.command(List.of("-Xmx128m"), LongPollSwarm.class, "127.0.0.1",
+                    Integer.toString(broker.port()), "/v1/topics/swarm/partitions/0/records?offset=0&maxWaitMs=110000",
+                    Integer.toString(WAITERS), "\"wake-up\"", "100").redirectErrorStream(true).start();
+            ChildOutput output = ChildOutput.follow(swarm, "swarm-output");
             try {
-                awaitLine(lines, "SENT", 90);
+                output.awaitLine("SENT", 90);
                 System.out.println("PHASE sent " + (System.nanoTime() - t0) / 1_000_000);
                 awaitTrue(() -> waiters.waiting() == WAITERS, "all " + WAITERS + " consumes parked", 60);
                 System.out.println("PHASE parked " + (System.nanoTime() - t0) / 1_000_000);
@@ -66,7 +58,7 @@ class TenThousandWaitersTest {
 
                 broker.client().post().uri("/v1/topics/swarm/records").contentType(MediaType.APPLICATION_JSON)
                         .bodyValue("{\"records\": [{\"value\": \"wake-up\"}]}").exchange().expectStatus().isOk();
-                String done = awaitLine(lines, "DONE", 90);
+                String done = output.awaitLine("DONE", 90);
                 System.out.println("PHASE done " + (System.nanoTime() - t0) / 1_000_000);
                 assertThat(done).isEqualTo("DONE ok=" + WAITERS + " failed=0");
                 awaitTrue(() -> waiters.waiting() == 0, "no waiter left", 30);
@@ -75,39 +67,6 @@ class TenThousandWaitersTest {
                 swarm.waitFor(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static String javaCommand() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString());
-    }
-
-    private static void readLines(Process process, BlockingQueue<String> lines) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            lines.add("READ FAILED " + e);
-        }
-    }
-
-    private static String awaitLine(BlockingQueue<String> lines, String prefix, int seconds)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        List<String> seen = new java.util.ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line != null) {
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-                seen.add(line);
-            }
-        }
-        throw new AssertionError("no line starting with " + prefix + " within " + seconds + " s; saw " + seen);
     }
 
     private static long usedHeapAfterGc() {
