@@ -19,6 +19,7 @@ import dev.backbone.server.metrics.PartitionMetrics;
 import dev.backbone.server.topic.StorageGuard;
 import dev.backbone.server.topic.TopicRegistry;
 import dev.backbone.server.topic.TopicRegistryOptions;
+import dev.backbone.server.topic.TopicReplication;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,12 +52,14 @@ class BrokerConfiguration {
     }
 
     @Bean
-    TopicRegistry topicRegistry(LogManager logManager, BackboneProperties properties) throws IOException {
+    TopicRegistry topicRegistry(LogManager logManager, BackboneProperties properties,
+                                ObjectProvider<TopicReplication> replication) throws IOException {
         BackboneProperties.Topics topics = properties.getTopics();
         LogConfig defaults = LogConfig.DEFAULT.withMaxBatchBytes(
                 (int) properties.getLimits().getMaxBatchBytes().toBytes());
         return new TopicRegistry(logManager, new TopicRegistryOptions(topics.isAutoCreate(),
-                topics.getDefaultPartitions(), topics.getMaxPartitions(), defaults));
+                topics.getDefaultPartitions(), topics.getMaxPartitions(), defaults),
+                replication.getIfAvailable(() -> TopicReplication.NONE));
     }
 
     @Bean

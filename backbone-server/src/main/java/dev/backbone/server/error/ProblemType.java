@@ -107,6 +107,13 @@ public enum ProblemType {
      * kept (a topic being created is rolled back) and what is already open keeps serving.
      */
     TOO_MANY_OPEN_FILES("too-many-open-files", "Too many open files", 503),
+    /**
+     * In a cluster: no leader of the partition (or of the metadata) answered within the request timeout. Sent with
+     * {@code Retry-After}; the write may or may not have been committed.
+     */
+    NO_LEADER("no-leader", "No leader", 503),
+    /** In a cluster: this broker holds no replica of the partition read; {@code replicas} lists the ones that do. */
+    NOT_REPLICA("not-replica", "Not a replica", 421),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */
     INTERNAL_ERROR("internal-error", "Internal error", 500);
 

@@ -164,7 +164,7 @@ final class LocalPartitionLog implements PartitionLog {
     @Override
     public AppendResult append(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition)
             throws IOException {
-        Written written = write(batches, flush, precondition, true);
+        Written written = write(batches, flush, precondition, true, LEADER_EPOCH, clock.millis());
         if (written.waiter() != null) {
             written.waiter().await(topicPartition);
         }
@@ -174,19 +174,36 @@ final class LocalPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
                                                        AppendPrecondition precondition) throws IOException {
-        Written written = write(batches, flush, precondition, false);
+        Written written = write(batches, flush, precondition, false, LEADER_EPOCH, clock.millis());
         if (written.waiter() == null) {
             return CompletableFuture.completedFuture(written.result());
         }
         return written.waiter().acknowledged(topicPartition).thenApply(ignored -> written.result());
     }
 
+    @Override
+    public AppendResult appendReplicated(ByteBuffer batches, int leaderEpoch, long appendTimeMs,
+                                         AppendPrecondition precondition) throws IOException {
+        return write(batches, FlushMode.NONE, precondition, false, leaderEpoch, appendTimeMs).result();
+    }
+
+    @Override
+    public void flush() throws IOException {
+        long target = written.offset();
+        flushPending();
+        IOException failed = failure;
+        if (failed != null || durableOffset < target) {
+            throw new IOException("could not make " + topicPartition + " durable up to offset " + target
+                    + " (durable up to " + durableOffset + ")", failed);
+        }
+    }
+
     /** An append written to the segment; {@code waiter} is null when it is acknowledged already. */
     private record Written(AppendResult result, SyncWaiters.Waiter waiter) {
     }
 
-    private Written write(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition, boolean parksThread)
-            throws IOException {
+    private Written write(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition, boolean parksThread,
+                          int leaderEpoch, long nowMs) throws IOException {
         Objects.requireNonNull(batches, "batches");
         Objects.requireNonNull(flush, "flush");
         Objects.requireNonNull(precondition, "precondition");
@@ -206,7 +223,6 @@ final class LocalPartitionLog implements PartitionLog {
             recordCount += header.lastOffsetDelta() + 1L;
         }
         long[] bases = new long[headers.size()];
-        long nowMs = clock.millis();
         long firstOffset;
         long endOffset;
         SyncWaiters.Waiter waiter = null;
@@ -223,7 +239,7 @@ final class LocalPartitionLog implements PartitionLog {
             long offset = firstOffset;
             for (int i = 0; i < headers.size(); i++) {
                 batches.putLong(position + RecordBatchDescriptor.BASE_OFFSET_OFFSET, offset);
-                batches.putInt(position + RecordBatchDescriptor.PARTITION_LEADER_EPOCH_OFFSET, LEADER_EPOCH);
+                batches.putInt(position + RecordBatchDescriptor.PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
                 bases[i] = offset;
                 offset += headers.get(i).lastOffsetDelta() + 1L;
                 position += headers.get(i).sizeInBytes();

@@ -80,6 +80,22 @@ public interface PartitionLog extends AutoCloseable {
             throws IOException;
 
     /**
+     * Appends batches a replication protocol committed, as {@link #append(ByteBuffer, FlushMode, AppendPrecondition)}
+     * with {@link FlushMode#NONE}, but stamped with {@code leaderEpoch} and taking {@code appendTimeMs} as the
+     * broker's time (segment age, the append time), so that every replica applying the same entries writes the same
+     * bytes and rolls at the same offsets. Durability is the replication log's; {@link #flush()} catches up.
+     */
+    default AppendResult appendReplicated(ByteBuffer batches, int leaderEpoch, long appendTimeMs,
+                                          AppendPrecondition precondition) throws IOException {
+        throw new UnsupportedOperationException(topicPartition() + " takes no replicated appends");
+    }
+
+    /** Fsyncs everything written so far; blocks until it is durable. */
+    default void flush() throws IOException {
+        throw new UnsupportedOperationException(topicPartition() + " cannot be flushed on demand");
+    }
+
+    /**
      * The batches from the one holding {@code offset}, up to {@code maxBytes} but always at least one whole
      * batch, from one segment. Sees only visible data (in sync mode, only what is durable).
      *

@@ -62,6 +62,8 @@ public final class RouteTable {
         rules.add(rule(HttpMethod.POST, "/v1/topics/{topic}/keys/{key}/records", null, write));
         rules.add(topicRule(HttpMethod.GET, "/v1/topics/{topic}/keys/{key}/records", Operation.READ, null));
         addGroupRules(rules, groups);
+        rules.add(rule(HttpMethod.GET, "/v1/cluster", null,
+                request -> Mono.just(List.of(Requirement.of(Operation.DESCRIBE, Resource.CLUSTER)))));
         for (String admin : List.of("/v1/admin/api-keys", "/v1/admin/acls")) {
             rules.add(clusterRule(HttpMethod.GET, admin));
             rules.add(clusterRule(HttpMethod.POST, admin));

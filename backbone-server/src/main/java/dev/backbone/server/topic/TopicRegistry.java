@@ -36,14 +36,22 @@ public final class TopicRegistry {
     private final LogManager logManager;
     private final TopicRegistryOptions options;
     private final TopicStore store;
+    private final TopicReplication replication;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final List<TopicListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock changeLock = new ReentrantLock();
 
     /** Opens every known topic; blocks for as long as recovery takes. */
     public TopicRegistry(LogManager logManager, TopicRegistryOptions options) throws IOException {
+        this(logManager, options, TopicReplication.NONE);
+    }
+
+    /** Opens every known topic, the partitions of replicated ones wrapped by {@code replication}. */
+    public TopicRegistry(LogManager logManager, TopicRegistryOptions options, TopicReplication replication)
+            throws IOException {
         this.logManager = logManager;
         this.options = options;
+        this.replication = replication;
         this.store = new TopicStore(logManager.options().files(), logManager.dataDir());
         for (String name : store.pendingDeletions()) {
             LOG.log(Level.WARNING, "finishing the deletion of topic ''{0}'' interrupted by a stop", name);
@@ -80,6 +88,37 @@ public final class TopicRegistry {
                     + ", was " + partitions);
         }
         TopicConfig topicConfig = TopicConfig.parse(config, options.defaultLogConfig());
+        if (replication.replicates(name)) {
+            if (topics.containsKey(name)) {
+                throw new TopicExistsException(name);
+            }
+            // Not under the change lock: this broker's own apply of the committed creation takes it.
+            replication.create(name, partitions, topicConfig.overrides());
+            return describe(require(name));
+        }
+        return createLocally(name, partitions, topicConfig);
+    }
+
+    /**
+     * Creates a replicated topic whose creation was committed; for the replication layer. A name already taken
+     * (the creation lost a race, or is applied again after a restart) changes nothing.
+     *
+     * @return whether the topic was created
+     */
+    public boolean applyCreate(String name, int partitions, Map<String, String> overrides) {
+        changeLock.lock();
+        try {
+            if (topics.containsKey(name)) {
+                return false;
+            }
+            createLocally(name, partitions, TopicConfig.parse(overrides, options.defaultLogConfig()));
+            return true;
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    private TopicDescription createLocally(String name, int partitions, TopicConfig topicConfig) {
         changeLock.lock();
         try {
             if (topics.containsKey(name)) {
@@ -136,40 +175,67 @@ public final class TopicRegistry {
      * @throws UncheckedIOException   when the metadata cannot be written; nothing changed
      */
     public TopicDescription alterConfig(String name, Map<String, String> changes) {
+        Map<String, String> merged;
         changeLock.lock();
         try {
             Topic topic = require(name);
-            Map<String, String> merged = new TreeMap<>(topic.config().overrides());
-            changes.forEach((key, value) -> {
+            merged = new TreeMap<>(topic.config().overrides());
+            for (Map.Entry<String, String> change : changes.entrySet()) {
                 // A key going back to its default never reaches parse(), which names unknown keys.
-                TopicConfig.checkKnownKey(key, value);
-                if (value == null) {
-                    merged.remove(key);
+                TopicConfig.checkKnownKey(change.getKey(), change.getValue());
+                if (change.getValue() == null) {
+                    merged.remove(change.getKey());
                 } else {
-                    merged.put(key, value);
+                    merged.put(change.getKey(), change.getValue());
                 }
-            });
+            }
             TopicConfig next = TopicConfig.parse(merged, options.defaultLogConfig());
             if (next.auditChain() != topic.config().auditChain()) {
                 throw new InvalidConfigException(TopicConfig.AUDIT_CHAIN, Boolean.toString(next.auditChain()),
                         "is fixed when the topic is created (it is " + topic.config().auditChain()
                                 + " for this one); create a new topic to change it");
             }
-            try {
-                store.write(new TopicStore.StoredTopic(name, topic.partitionCount(), next.overrides()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not write the config of topic '" + name + "'", e);
+            if (!replication.replicates(name)) {
+                return describe(alterLocally(topic, next));
             }
-            for (PartitionLog partition : topic.partitions()) {
-                logManager.updateConfig(partition.topicPartition(), next.toLogConfig());
-            }
-            Topic altered = new Topic(name, next, topic.partitions());
-            topics.put(name, altered);
-            LOG.log(Level.INFO, "changed the config of topic ''{0}'' to {1}", name, next.overrides());
-            return describe(altered);
         } finally {
             changeLock.unlock();
         }
+        replication.alterConfig(name, merged);
+        return describe(require(name));
+    }
+
+    /**
+     * Gives a replicated topic the config overrides whose change was committed; for the replication layer. A topic
+     * deleted meanwhile is left alone.
+     */
+    public void applyConfig(String name, Map<String, String> overrides) {
+        changeLock.lock();
+        try {
+            Topic topic = topics.get(name);
+            if (topic != null) {
+                alterLocally(topic, TopicConfig.parse(overrides, options.defaultLogConfig()));
+            }
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    /** changeLock held. */
+    private Topic alterLocally(Topic topic, TopicConfig next) {
+        String name = topic.name();
+        try {
+            store.write(new TopicStore.StoredTopic(name, topic.partitionCount(), next.overrides()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the config of topic '" + name + "'", e);
+        }
+        for (PartitionLog partition : topic.partitions()) {
+            logManager.updateConfig(partition.topicPartition(), next.toLogConfig());
+        }
+        Topic altered = new Topic(name, next, topic.partitions());
+        topics.put(name, altered);
+        LOG.log(Level.INFO, "changed the config of topic ''{0}'' to {1}", name, next.overrides());
+        return altered;
     }
 
     /**
@@ -178,6 +244,33 @@ public final class TopicRegistry {
      * @throws UnknownTopicException when there is no such topic
      */
     public void delete(String name) {
+        if (replication.replicates(name)) {
+            require(name);
+            replication.delete(name);
+            return;
+        }
+        deleteLocally(name);
+    }
+
+    /**
+     * Deletes a replicated topic whose deletion was committed; for the replication layer.
+     *
+     * @return whether there was such a topic
+     */
+    public boolean applyDelete(String name) {
+        changeLock.lock();
+        try {
+            if (!topics.containsKey(name)) {
+                return false;
+            }
+            deleteLocally(name);
+            return true;
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    private void deleteLocally(String name) {
         changeLock.lock();
         try {
             Topic topic = topics.get(name);
@@ -293,7 +386,8 @@ public final class TopicRegistry {
         List<PartitionLog> logs = new ArrayList<>(partitions);
         try {
             for (int p = 0; p < partitions; p++) {
-                logs.add(logManager.openOrCreate(new TopicPartition(name, p), logConfig));
+                PartitionLog local = logManager.openOrCreate(new TopicPartition(name, p), logConfig);
+                logs.add(replication.replicates(name) ? replication.wrap(local) : local);
             }
         } catch (IOException | RuntimeException e) {
             // Give the files back before anything else: when the cause was the open-file limit, the rollback that

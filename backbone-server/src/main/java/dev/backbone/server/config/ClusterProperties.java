@@ -1,4 +1,4 @@
-package dev.backbone.server.cluster;
+package dev.backbone.server.config;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,0 +1,94 @@
+package dev.backbone.server.config;
+
+import dev.backbone.server.cluster.ClusterHealthIndicator;
+import dev.backbone.server.cluster.ClusterStatus;
+import dev.backbone.server.cluster.ProduceRedirectFilter;
+import dev.backbone.server.replication.ClusterPeer;
+import dev.backbone.server.replication.ClusterPeers;
+import dev.backbone.server.replication.ClusterTopics;
+import dev.backbone.server.replication.InvalidPeersException;
+import dev.backbone.server.replication.ReplicationNode;
+import dev.backbone.server.topic.TopicRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires replication when {@code backbone.cluster.peers} is set: the Raft server, the cluster's topics (which the
+ * topic registry takes as its {@link dev.backbone.server.topic.TopicReplication}), the cluster view, the produce
+ * redirect and the {@code cluster} health component. Without the property none of it exists and the broker runs
+ * alone as before.
+ *
+ * <p>Start order: the node and the cluster topics first (the registry wraps replicated partitions with them while it
+ * opens), then {@link ClusterStart} starts the Raft server once the registry is open, before the web server takes
+ * requests. Stop order is the reverse: the Raft server stops before the registry's logs close.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "backbone.cluster", name = "peers")
+class ClusterConfiguration {
+
+    @Bean(destroyMethod = "close")
+    ReplicationNode replicationNode(ClusterProperties cluster, BackboneProperties broker,
+                                    @Value("${server.port:8080}") int serverPort) {
+        ClusterPeers peers = ClusterPeers.parse(cluster.getPeers());
+        if (cluster.getNodeId() == null) {
+            throw new InvalidPeersException("backbone.cluster.node-id must be set when backbone.cluster.peers is");
+        }
+        ClusterPeer self = peers.require(cluster.getNodeId());
+        if (serverPort != 0 && serverPort != self.httpPort()) {
+            throw new InvalidPeersException("server.port is " + serverPort + " but peer '" + self.id()
+                    + "' has HTTP port " + self.httpPort() + " in backbone.cluster.peers; they must be equal");
+        }
+        return new ReplicationNode(peers, self.id(), cluster.getReplicationFactor(), cluster.getRequestTimeout(),
+                broker.getDataDir().resolve("raft"));
+    }
+
+    @Bean(destroyMethod = "close")
+    ClusterTopics clusterTopics(ReplicationNode node) {
+        return new ClusterTopics(node, Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    ClusterStart clusterStart(ClusterTopics topics, TopicRegistry registry, ReplicationNode node) throws IOException {
+        topics.start(registry);
+        return new ClusterStart(topics, node);
+    }
+
+    @Bean
+    ClusterStatus clusterStatus(ReplicationNode node, TopicRegistry registry) {
+        return new ClusterStatus(node, registry);
+    }
+
+    @Bean
+    ProduceRedirectFilter produceRedirectFilter(ReplicationNode node, TopicRegistry registry) {
+        return new ProduceRedirectFilter(node, registry);
+    }
+
+    @Bean("cluster")
+    ClusterHealthIndicator clusterHealthIndicator(ClusterStatus status) {
+        return new ClusterHealthIndicator(status);
+    }
+
+    /**
+     * The running Raft server. It depends on the registry, so it is destroyed before the registry and the engine:
+     * no entry is applied to a closed log.
+     */
+    static final class ClusterStart implements AutoCloseable {
+        private final ClusterTopics topics;
+        private final ReplicationNode node;
+
+        ClusterStart(ClusterTopics topics, ReplicationNode node) {
+            this.topics = topics;
+            this.node = node;
+        }
+
+        @Override
+        public void close() throws IOException {
+            topics.close();
+            node.close();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.backbone.server.replication;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The Ratis settings of a broker's Raft server and clients, in one place with the reason for each.
+ *
+ * <p>Thread safety: stateless.
+ */
+final class RaftSettings {
+
+    /** Entries between snapshots of a group; with 100 KiB entries, about 50 MB of Raft log between two purges. */
+    static final long SNAPSHOT_EVERY_ENTRIES = 512;
+
+    private RaftSettings() {
+    }
+
+    static RaftProperties server(Path storageDir, ClusterPeer self, Duration requestTimeout) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(storageDir.toFile()));
+        GrpcConfigKeys.Server.setPort(properties, self.raftPort());
+        // Elections after 1-2 s of silence: short enough for writes to resume within a few seconds of a leader's
+        // death, long enough that a busy two-core machine's GC pauses and build load do not depose healthy leaders.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(1000));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(2000));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(Math.max(3000, requestTimeout.toMillis())));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, SNAPSHOT_EVERY_ENTRIES);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        // Small segments so that a purge after each snapshot frees space soon; the purge keeps what a follower
+        // still lacks (purge up to snapshot index stays off), so a briefly absent follower catches up by replay.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.Log.setPurgeGap(properties, 64);
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("32MB"));
+        return properties;
+    }
+
+    static RaftProperties client(Duration requestTimeout) {
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(Math.max(1000, requestTimeout.toMillis())));
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("32MB"));
+        return properties;
+    }
+
+    private static TimeDuration millis(long millis) {
+        return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,300 @@
+package dev.backbone.server.replication;
+
+import dev.backbone.server.error.BackboneException;
+import dev.backbone.server.error.ProblemType;
+import dev.backbone.server.log.PartitionLog;
+import dev.backbone.server.log.TopicPartition;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This broker's member of the cluster: one Ratis server (one gRPC port) hosting the metadata group and the groups
+ * of the partitions this broker replicates, and the Raft clients through which it proposes entries. A client send
+ * reaches the group's leader wherever it is, so proposing through it is also how a follower forwards a produce.
+ *
+ * <p>Thread safety: thread-safe; {@link #start} and {@link #close} are called once each.
+ */
+public final class ReplicationNode implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ReplicationNode.class.getName());
+
+    private final ClusterPeers peers;
+    private final ClusterPeer self;
+    private final int replicationFactor;
+    private final Duration requestTimeout;
+    private final Path raftDir;
+    private final Map<RaftGroupId, TopicPartition> partitionsByGroup = new ConcurrentHashMap<>();
+    private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
+    private final ClientId adminClientId = ClientId.randomId();
+    private final AtomicLong adminCallId = new AtomicLong();
+    private volatile RaftServer server;
+
+    public ReplicationNode(ClusterPeers peers, String selfId, int replicationFactor, Duration requestTimeout,
+                           Path raftDir) {
+        this.peers = peers;
+        this.self = peers.require(selfId);
+        this.replicationFactor = Math.min(Math.max(1, replicationFactor), peers.size());
+        this.requestTimeout = requestTimeout;
+        this.raftDir = raftDir;
+    }
+
+    public ClusterPeers peers() {
+        return peers;
+    }
+
+    public ClusterPeer self() {
+        return self;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Where the Raft server keeps its groups' logs and snapshots. */
+    public Path raftDirectory() {
+        return raftDir;
+    }
+
+    /**
+     * Starts the Raft server: its metadata group and every partition group found in its storage.
+     *
+     * @param metadata   the metadata group's state machine
+     * @param localLogs  the engine's own log of a partition, for the partition groups' state machines
+     */
+    public void start(MetadataStateMachine metadata, Function<TopicPartition, Optional<PartitionLog>> localLogs)
+            throws IOException {
+        Files.createDirectories(raftDir);
+        StateMachine.Registry registry = groupId -> {
+            if (groupId.equals(RaftGroupIds.METADATA)) {
+                return metadata;
+            }
+            TopicPartition tp = partitionsByGroup.get(groupId);
+            if (tp == null) {
+                throw new IllegalStateException("Raft group " + groupId + " belongs to no partition of this broker");
+            }
+            return new PartitionStateMachine(tp, localLogs);
+        };
+        removeOrphanGroupDirectories();
+        RaftServer started = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(self.id()))
+                .setGroup(group(RaftGroupIds.METADATA, peers.all()))
+                .setStateMachineRegistry(registry)
+                .setProperties(RaftSettings.server(raftDir, self, requestTimeout))
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        started.start();
+        server = started;
+        LOG.log(Level.INFO, "Raft server {0} started on {1} with peers {2}", self.id(), self.raftAddress(), peers);
+    }
+
+    /** Makes {@code tp}'s group known, so that its state machine can be found when Ratis loads or adds it. */
+    public void register(TopicPartition tp) {
+        partitionsByGroup.put(RaftGroupIds.partition(tp), tp);
+    }
+
+    public void unregister(TopicPartition tp) {
+        RaftGroupId id = RaftGroupIds.partition(tp);
+        partitionsByGroup.remove(id);
+        RaftClient client = clients.remove(id);
+        if (client != null) {
+            closeQuietly(client);
+        }
+    }
+
+    public List<ClusterPeer> replicas(TopicPartition tp) {
+        return RaftGroupIds.replicas(peers, replicationFactor, tp);
+    }
+
+    public boolean isReplica(TopicPartition tp) {
+        return replicas(tp).contains(self);
+    }
+
+    /** Starts this broker's member of {@code tp}'s group unless it runs already. Blocks briefly. */
+    public void addPartitionGroup(TopicPartition tp) throws IOException {
+        RaftGroupId id = RaftGroupIds.partition(tp);
+        register(tp);
+        RaftServer s = server;
+        if (s == null || hosts(id)) {
+            return;
+        }
+        RaftClientReply reply = s.groupManagement(GroupManagementRequest.newAdd(adminClientId,
+                RaftPeerId.valueOf(self.id()), adminCallId.incrementAndGet(), group(id, replicas(tp))));
+        if (!reply.isSuccess() && !hosts(id)) {
+            throw new IOException("could not start the Raft group of " + tp, reply.getException());
+        }
+    }
+
+    /** Stops this broker's member of {@code tp}'s group and deletes its Raft storage. */
+    public void removePartitionGroup(TopicPartition tp) throws IOException {
+        RaftGroupId id = RaftGroupIds.partition(tp);
+        RaftServer s = server;
+        if (s != null && hosts(id)) {
+            RaftClientReply reply = s.groupManagement(GroupManagementRequest.newRemove(adminClientId,
+                    RaftPeerId.valueOf(self.id()), adminCallId.incrementAndGet(), id, true, false));
+            if (!reply.isSuccess()) {
+                LOG.log(Level.WARNING, "could not remove the Raft group of " + tp, reply.getException());
+            }
+        }
+        unregister(tp);
+    }
+
+    private boolean hosts(RaftGroupId id) {
+        RaftServer s = server;
+        if (s == null) {
+            return false;
+        }
+        for (RaftGroupId hosted : s.getGroupIds()) {
+            if (hosted.equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What {@code group}'s member on this broker knows, if this broker hosts it. */
+    public Optional<RaftServer.Division> division(RaftGroupId group) {
+        RaftServer s = server;
+        if (s == null || !hosts(group)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(s.getDivision(group));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The peer this broker believes leads {@code group}, if it hosts the group and knows a leader. */
+    public Optional<ClusterPeer> leader(RaftGroupId group) {
+        return division(group).map(d -> d.getInfo().getLeaderId()).flatMap(id -> peers.find(id.toString()));
+    }
+
+    /**
+     * Proposes an entry to a group and completes with the reply of the leader's state machine, once the entry is
+     * committed and applied there.
+     *
+     * @param what names the group in errors ("partition orders-0", "the metadata")
+     * @return the reply content; fails with {@link NoLeaderException} when no leader answered in time
+     */
+    public CompletableFuture<ByteBuffer> submit(RaftGroupId groupId, List<ClusterPeer> members, String what,
+                                                ByteString entry) {
+        RaftClient client = clients.computeIfAbsent(groupId, id -> newClient(id, members));
+        return client.async().send(Message.valueOf(entry))
+                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((reply, failure) -> {
+                    if (failure != null) {
+                        throw failed(what, failure);
+                    }
+                    if (!reply.isSuccess()) {
+                        throw failed(what, reply.getException());
+                    }
+                    return reply.getMessage().getContent().asReadOnlyByteBuffer();
+                });
+    }
+
+    private RuntimeException failed(String what, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof StateMachineException) {
+            return new BackboneException(ProblemType.INTERNAL_ERROR, "applying the write to " + what + " failed: "
+                    + cause.getMessage(), Map.of(), cause);
+        }
+        if (cause instanceof BackboneException backbone) {
+            return backbone;
+        }
+        if (cause instanceof TimeoutException || cause instanceof IOException || cause == null) {
+            return new NoLeaderException(what, requestTimeout, cause);
+        }
+        return new NoLeaderException(what, requestTimeout, cause);
+    }
+
+    private RaftClient newClient(RaftGroupId groupId, List<ClusterPeer> members) {
+        return RaftClient.newBuilder()
+                .setProperties(RaftSettings.client(requestTimeout))
+                .setRaftGroup(group(groupId, members))
+                // Retries carry a leader change or an election; the overall wait is bounded by the request timeout.
+                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    private static RaftGroup group(RaftGroupId id, List<ClusterPeer> members) {
+        return RaftGroup.valueOf(id, members.stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
+                .toList());
+    }
+
+    /** Raft directories of partition groups whose topic this broker no longer has (deleted while it was down). */
+    private void removeOrphanGroupDirectories() throws IOException {
+        try (var dirs = Files.list(raftDir)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                RaftGroupId id;
+                try {
+                    id = RaftGroupId.valueOf(java.util.UUID.fromString(dir.getFileName().toString()));
+                } catch (IllegalArgumentException notAGroup) {
+                    continue;
+                }
+                if (!id.equals(RaftGroupIds.METADATA) && !partitionsByGroup.containsKey(id)) {
+                    LOG.log(Level.WARNING, "deleting Raft group directory {0}: no topic of this broker owns it", dir);
+                    deleteRecursively(dir);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "closing " + closeable + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        clients.values().forEach(ReplicationNode::closeQuietly);
+        clients.clear();
+        RaftServer s = server;
+        server = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+}
