@@ -69,6 +69,7 @@ class EndpointSecurityMatrixTest extends SecuredBrokerTest {
                 + " \"generation\": 1, \"offsets\": [{\"topic\": \"sec-t\", \"partition\": 0, \"offset\": 0}]}");
         sample("GET /v1/groups/{group}/members/{memberId}/records", "/v1/groups/sec-g/members/m-0/records", null,
                 null);
+        sample("GET /v1/cluster", "/v1/cluster", null, null);
         sample("GET /v1/admin/api-keys", "/v1/admin/api-keys", null, null);
         sample("POST /v1/admin/api-keys", "/v1/admin/api-keys", json, "{\"principal\": \"someone\"}");
         sample("DELETE /v1/admin/api-keys/{id}", "/v1/admin/api-keys/0000000000000000", null, null);
