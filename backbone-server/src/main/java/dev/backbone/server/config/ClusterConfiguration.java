@@ -43,7 +43,7 @@ class ClusterConfiguration {
                     + "' has HTTP port " + self.httpPort() + " in backbone.cluster.peers; they must be equal");
         }
         return new ReplicationNode(peers, self.id(), cluster.getReplicationFactor(), cluster.getRequestTimeout(),
-                broker.getDataDir().resolve("raft"));
+                broker.getDataDir().resolve("raft"), cluster.getSnapshotIntervalEntries());
     }
 
     @Bean(destroyMethod = "close")

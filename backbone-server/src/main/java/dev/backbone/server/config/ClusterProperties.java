@@ -27,6 +27,12 @@ public class ClusterProperties {
     /** How long a produce or topic change waits for a leader before it is answered 503 no-leader. */
     private Duration requestTimeout = Duration.ofSeconds(5);
 
+    /**
+     * Raft entries a partition's group applies between two snapshots; each snapshot fsyncs the partition log and
+     * lets Ratis purge its log, which bounds the Raft log's size.
+     */
+    private long snapshotIntervalEntries = 512;
+
     public String getNodeId() {
         return nodeId;
     }
@@ -49,6 +55,14 @@ public class ClusterProperties {
 
     public void setReplicationFactor(int replicationFactor) {
         this.replicationFactor = replicationFactor;
+    }
+
+    public long getSnapshotIntervalEntries() {
+        return snapshotIntervalEntries;
+    }
+
+    public void setSnapshotIntervalEntries(long snapshotIntervalEntries) {
+        this.snapshotIntervalEntries = snapshotIntervalEntries;
     }
 
     public Duration getRequestTimeout() {

@@ -18,13 +18,11 @@ import org.apache.ratis.util.TimeDuration;
  */
 final class RaftSettings {
 
-    /** Entries between snapshots of a group; with 100 KiB entries, about 50 MB of Raft log between two purges. */
-    static final long SNAPSHOT_EVERY_ENTRIES = 512;
-
     private RaftSettings() {
     }
 
-    static RaftProperties server(Path storageDir, ClusterPeer self, Duration requestTimeout) {
+    static RaftProperties server(Path storageDir, ClusterPeer self, Duration requestTimeout,
+                                 long snapshotIntervalEntries) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(storageDir.toFile()));
         GrpcConfigKeys.Server.setPort(properties, self.raftPort());
@@ -34,7 +32,7 @@ final class RaftSettings {
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(2000));
         RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(Math.max(3000, requestTimeout.toMillis())));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, SNAPSHOT_EVERY_ENTRIES);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, snapshotIntervalEntries);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
         // Small segments so that a purge after each snapshot frees space soon; the purge keeps what a follower
         // still lacks (purge up to snapshot index stays off), so a briefly absent follower catches up by replay.

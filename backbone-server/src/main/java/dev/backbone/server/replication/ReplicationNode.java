@@ -53,19 +53,29 @@ public final class ReplicationNode implements AutoCloseable {
     private final int replicationFactor;
     private final Duration requestTimeout;
     private final Path raftDir;
+    private final long snapshotIntervalEntries;
     private final Map<RaftGroupId, TopicPartition> partitionsByGroup = new ConcurrentHashMap<>();
     private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
     private final ClientId adminClientId = ClientId.randomId();
     private final AtomicLong adminCallId = new AtomicLong();
     private volatile RaftServer server;
 
+    /**
+     * @param snapshotIntervalEntries entries a group applies between two snapshots (each fsyncs the partition log
+     *                                and lets Ratis purge its log)
+     */
     public ReplicationNode(ClusterPeers peers, String selfId, int replicationFactor, Duration requestTimeout,
-                           Path raftDir) {
+                           Path raftDir, long snapshotIntervalEntries) {
         this.peers = peers;
         this.self = peers.require(selfId);
         this.replicationFactor = Math.min(Math.max(1, replicationFactor), peers.size());
         this.requestTimeout = requestTimeout;
         this.raftDir = raftDir;
+        if (snapshotIntervalEntries < 1) {
+            throw new IllegalArgumentException("the snapshot interval must be at least 1 entry, was "
+                    + snapshotIntervalEntries);
+        }
+        this.snapshotIntervalEntries = snapshotIntervalEntries;
     }
 
     public ClusterPeers peers() {
@@ -109,7 +119,7 @@ public final class ReplicationNode implements AutoCloseable {
                 .setServerId(RaftPeerId.valueOf(self.id()))
                 .setGroup(group(RaftGroupIds.METADATA, peers.all()))
                 .setStateMachineRegistry(registry)
-                .setProperties(RaftSettings.server(raftDir, self, requestTimeout))
+                .setProperties(RaftSettings.server(raftDir, self, requestTimeout, snapshotIntervalEntries))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         started.start();

@@ -93,6 +93,8 @@ final class BrokerCluster implements AutoCloseable {
                 "--server.address=127.0.0.1", "--server.port=" + httpPorts[index],
                 "--backbone.data-dir=" + dataDir(index), "--backbone.cluster.node-id=" + id(index),
                 "--backbone.cluster.peers=" + peers, "--backbone.cluster.request-timeout=10s",
+                // Snapshots (and so Raft log purges and restarts from a snapshot) within the few entries a test writes.
+                "--backbone.cluster.snapshot-interval-entries=8",
                 "--logging.level.root=WARN", "--spring.main.banner-mode=off");
         Path out = baseDir.resolve("broker-" + index + ".out");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));

@@ -92,6 +92,12 @@ class ReplicatedClusterTest {
                 assertThat(replicaDigests(cluster, partition, List.of(0, 1, 2))).hasSize(1);
             }
             assertAllReadable(cluster, leader0, acked);
+            for (int broker = 0; broker < 3; broker++) {
+                try (var files = java.nio.file.Files.walk(cluster.dataDir(broker).resolve("raft"))) {
+                    assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("snapshot.")))
+                            .as("snapshots taken on " + BrokerCluster.id(broker)).isNotEmpty();
+                }
+            }
         }
     }
 
