@@ -34,8 +34,11 @@ public final class BrokerCluster implements AutoCloseable {
         NAMESPACES
     }
 
-    /** The default wait for a broker's readiness: JVM start, log recovery, Raft election, on a loaded machine. */
-    public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * The default wait for a broker's readiness: JVM start, log recovery, Raft election, on a loaded machine (Spring
+     * alone took two minutes to start with five builds sharing two cores).
+     */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     /** JVM options for brokers under functional tests: quick start, little memory, few GC threads. */
     public static final List<String> TEST_JVM = List.of("-Xmx512m", "-Xss512k", "-XX:+UseSerialGC",
