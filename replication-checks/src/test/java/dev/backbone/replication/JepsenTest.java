@@ -67,6 +67,7 @@ class JepsenTest {
         Workload workload = new Workload(cluster.nodes(), TOPIC, PARTITIONS, seed, history,
                 new Workload.Mix(6, 0.7, 0.5, OPERATION_TIMEOUT));
         Nemesis nemesis = new Nemesis(cluster, TOPIC, PARTITIONS, seed, history);
+        Path file = Project.scratch("histories").resolve("jepsen-" + seed + ".txt");
         workload.start();
         try {
             nemesis.run(length);
@@ -75,10 +76,10 @@ class JepsenTest {
             sleep(AFTER_HEALING);
         } finally {
             workload.stop();
+            history.writeTo(file);
         }
         FinalRead.readAll(new RecordClient(1000, TOPIC, history, OPERATION_TIMEOUT), history, cluster.nodes(),
                 PARTITIONS, AnomalyChecker.READABLE_AFTER_HEAL);
-        Path file = Project.scratch("histories").resolve("jepsen-" + seed + ".txt");
         history.writeTo(file);
 
         CheckResult result = AnomalyChecker.check(history);

@@ -63,6 +63,7 @@ class LeaderFailoverTest {
             }
         } finally {
             producers.stop();
+            history.writeTo(Project.scratch("histories").resolve("failover-" + seed + ".txt"));
         }
         FinalRead.readAll(new RecordClient(1000, TOPIC, history, OPERATION_TIMEOUT), history, cluster.nodes(), 1,
                 AnomalyChecker.READABLE_AFTER_HEAL);
