@@ -12,6 +12,7 @@ final class ChainVerifierOffline {
     }
 
     static ChainVerification verify(Path directory) throws IOException {
-        return new ChainVerifier(StorageFiles.real()).verify(ChainSnapshot.ofFiles(StorageFiles.real(), directory), null);
+        StorageFiles files = StorageFiles.real();
+        return new ChainVerifier(files).verify(ChainSnapshot.ofFiles(files, directory), null);
     }
 }
