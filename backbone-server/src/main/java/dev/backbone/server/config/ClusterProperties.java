@@ -28,8 +28,8 @@ public class ClusterProperties {
     private Duration requestTimeout = Duration.ofSeconds(5);
 
     /**
-     * Raft entries a partition's group applies between two snapshots; each snapshot fsyncs the partition log and
-     * lets Ratis purge its log, which bounds the Raft log's size.
+     * Raft entries a partition's group applies between two snapshots; each snapshot fsyncs the partition log, so that
+     * a restart applies again only the entries after it.
      */
     private long snapshotIntervalEntries = 512;
 

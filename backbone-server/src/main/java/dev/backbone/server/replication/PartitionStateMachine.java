@@ -33,8 +33,8 @@ import org.apache.ratis.util.MD5FileUtil;
  * leader-stamped time as the append time. Nothing here reads a clock, so every replica writes the same bytes.
  *
  * <p>Durability: the Raft log (fsynced by Ratis) is what makes an entry durable; the partition log is written
- * without fsync. A snapshot fsyncs the partition log and records the applied index and the log's end offset, after
- * which Ratis may purge its log up to that index. After a restart Ratis applies again the entries after the last
+ * without fsync. A snapshot fsyncs the partition log and records the applied index and the log's end offset (Ratis
+ * does not purge its log: see RaftSettings). After a restart Ratis applies again the entries after the last
  * snapshot; an entry whose records the partition log already holds (it was applied before the stop) is recognised
  * by counting offsets from the snapshot's end offset, and skipped.
  *
@@ -134,7 +134,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
         }
     }
 
-    /** Fsyncs the partition log, then records the applied index and end offset so Ratis may purge its log. */
+    /** Fsyncs the partition log, then records the applied index and end offset: a restart replays from there. */
     @Override
     public long takeSnapshot() throws IOException {
         TermIndex applied = getLastAppliedTermIndex();

@@ -34,11 +34,13 @@ final class RaftSettings {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, snapshotIntervalEntries);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
-        // Small segments so that a purge after each snapshot frees space soon; the purge keeps what a follower
-        // still lacks (purge up to snapshot index stays off), so a briefly absent follower catches up by replay.
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
-        RaftServerConfigKeys.Log.setPurgeGap(properties, 64);
+        // No purge: a follower missing purged entries would need the leader's snapshot installed, which for a
+        // partition means copying its segments, not built yet (a snapshot file alone would leave the follower's log
+        // short). Every replica keeps its whole Raft log and catches up by replay.
+        RaftServerConfigKeys.Log.setPurgeGap(properties, Integer.MAX_VALUE);
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("32MB"));
         return properties;
     }

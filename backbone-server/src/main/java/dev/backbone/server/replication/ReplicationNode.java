@@ -61,8 +61,8 @@ public final class ReplicationNode implements AutoCloseable {
     private volatile RaftServer server;
 
     /**
-     * @param snapshotIntervalEntries entries a group applies between two snapshots (each fsyncs the partition log
-     *                                and lets Ratis purge its log)
+     * @param snapshotIntervalEntries entries a group applies between two snapshots (each fsyncs the partition log,
+     *                                so that a restart replays only what follows)
      */
     public ReplicationNode(ClusterPeers peers, String selfId, int replicationFactor, Duration requestTimeout,
                            Path raftDir, long snapshotIntervalEntries) {
