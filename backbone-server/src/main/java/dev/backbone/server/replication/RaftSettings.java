@@ -47,7 +47,11 @@ final class RaftSettings {
 
     static RaftProperties client(Duration requestTimeout) {
         RaftProperties properties = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(Math.max(1000, requestTimeout.toMillis())));
+        // Each attempt gives up soon, so that a client stuck on a paused or cut-off leader tries the other peers
+        // within the request timeout; a retried attempt keeps its call id, so the leader's retry cache answers it
+        // without applying it twice.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                millis(Math.max(500, Math.min(2000, requestTimeout.toMillis() / 2))));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("32MB"));
         return properties;
     }

@@ -47,6 +47,7 @@ import org.apache.ratis.util.TimeDuration;
 public final class ReplicationNode implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ReplicationNode.class.getName());
+    private static final long RETRY_SLEEP_MS = 100;
 
     private final ClusterPeers peers;
     private final ClusterPeer self;
@@ -252,8 +253,11 @@ public final class ReplicationNode implements AutoCloseable {
         return RaftClient.newBuilder()
                 .setProperties(RaftSettings.client(requestTimeout))
                 .setRaftGroup(group(groupId, members))
-                // Retries carry a leader change or an election; the overall wait is bounded by the request timeout.
-                .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                // Retries carry a leader change or an election. They stop soon after the request timeout, so that
+                // requests the caller gave up on do not hold the client's ordered window.
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        (int) Math.max(10, requestTimeout.toMillis() / RETRY_SLEEP_MS + 5),
+                        TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
                 .build();
     }
 

@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.backbone.server.log.AppendObserver;
@@ -81,7 +82,18 @@ public final class IdempotentBatchAppender {
         AppendPrecondition precondition = ProducerStateTable.hasProducerId(batches)
                 ? refuseDuplicates(tableFor(log), batches) : AppendPrecondition.NONE;
         try {
-            return log.appendAsync(batches, flush, precondition).thenApply(r -> new Result(r, false));
+            return log.appendAsync(batches, flush, precondition).handle((appended, failure) -> {
+                if (failure == null) {
+                    return new Result(appended, false);
+                }
+                // A replicated log checks the precondition again when another append came first, after returning.
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof DuplicateBatchException duplicate) {
+                    return new Result(duplicateResult(batches, duplicate.originalBaseOffsets), true);
+                }
+                throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+            });
         } catch (DuplicateBatchException e) {
             return CompletableFuture.completedFuture(new Result(duplicateResult(batches, e.originalBaseOffsets), true));
         }
