@@ -60,6 +60,23 @@ class JsonProduceParserTest {
                         e -> assertThat(e.type()).isEqualTo(ProblemType.MALFORMED_JSON));
     }
 
+    /** A string value's end is found from the token after it, across any whitespace and the comma between. */
+    @Test
+    void stringValuesEndWhereverTheNextTokenStarts() {
+        String[] separators = {"", " ", ",", " , ", "\n,\r\n\t", "\t"};
+        for (String separator : separators) {
+            boolean comma = separator.contains(",");
+            String body = "{\"records\":[{\"value\":\"a,\\\" \"" + separator + (comma ? "\"key\":\"k\"" : "")
+                    + "}]}";
+            ProducedRecord record = parse(body).get(0);
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).as(body).isEqualTo("\"a,\\\" \"");
+            byte[] line = ("{\"value\" : \"x\"" + separator + (comma ? "\"key\":\"k\"" : "") + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(JsonProduceParser.parseOne(line, line.length, 0).value()).as(body)
+                    .isEqualTo("\"x\"".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     @Test
     void everyMemberIsRead() {
         List<ProducedRecord> records = parse("{\"records\": [{\"key\": \"k\u00e9\", \"value\": {\"x\": 1},"
