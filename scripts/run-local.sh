@@ -53,17 +53,28 @@ await() {
     return 1
 }
 
-java -jar "$BROKER_JAR" --server.port="$BROKER_PORT" --backbone.data-dir="$LOCAL_DIR/broker" \
+# Each process gets the settings docker-compose.yml gives its service (deploy/local/*.env, local use only): the broker
+# enforces security with the local keys, each sample presents its own.
+with_env() {
+    local file=$1
+    shift
+    (set -a && . "$file" && set +a && exec "$@")
+}
+
+with_env deploy/local/backbone.env \
+    java -jar "$BROKER_JAR" --server.port="$BROKER_PORT" --backbone.data-dir="$LOCAL_DIR/broker" \
     >"$LOCAL_DIR/logs/broker.log" 2>&1 &
 pids+=($!)
 echo "$!" >"$LOCAL_DIR/broker.pid"
 await broker "http://localhost:$BROKER_PORT/actuator/health/readiness" "$!"
 
-java -jar "$ORDER_JAR" --server.port="$ORDER_PORT" --backbone.url="http://localhost:$BROKER_PORT" \
+with_env deploy/local/order-service.env \
+    java -jar "$ORDER_JAR" --server.port="$ORDER_PORT" --backbone.url="http://localhost:$BROKER_PORT" \
     >"$LOCAL_DIR/logs/order-service.log" 2>&1 &
 pids+=($!)
 order_pid=$!
-java -jar "$AUDIT_JAR" --server.port="$AUDIT_PORT" --backbone.url="http://localhost:$BROKER_PORT" \
+with_env deploy/local/audit-service.env \
+    java -jar "$AUDIT_JAR" --server.port="$AUDIT_PORT" --backbone.url="http://localhost:$BROKER_PORT" \
     >"$LOCAL_DIR/logs/audit-service.log" 2>&1 &
 pids+=($!)
 audit_pid=$!

@@ -120,7 +120,11 @@ The broker's Spring properties: the user's config, then what other values imply 
 win, so that one value is not set two different ways.
 */}}
 {{- define "backbone.applicationConfig" -}}
-{{- $implied := dict "backbone" (dict "security" (dict "mode" .Values.auth.mode)) -}}
+{{- $security := dict "mode" .Values.auth.mode -}}
+{{- with .Values.auth.superUsers -}}
+{{- $_ := set $security "super-users" . -}}
+{{- end -}}
+{{- $implied := dict "backbone" (dict "security" $security) -}}
 {{- if .Values.tls.enabled -}}
 {{- $bundle := dict "keystore" (dict "certificate" (printf "%s/tls.crt" (include "backbone.tlsDir" .)) "private-key" (printf "%s/tls.key" (include "backbone.tlsDir" .))) "reload-on-update" true -}}
 {{- $_ := set $implied "spring" (dict "ssl" (dict "bundle" (dict "pem" (dict "backbone-server" $bundle)))) -}}

@@ -13,9 +13,15 @@ import dev.backbone.deploy.support.SelfSignedCertificate;
 import dev.backbone.deploy.support.SharedChartBroker;
 import io.fabric8.kubernetes.api.model.Container;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +92,49 @@ class ChartBrokerTest {
                     .as("backbone.topics.default-partitions from the chart's config")
                     .containsPattern("\"name\":\"orders\",\"partitions\":2\\b");
         }
+    }
+
+    /**
+     * The chart with security enforced, one bootstrap key in the Secret the chart makes, and that key's principal a
+     * super-user: the probes and the scrape path answer without credentials, {@code /v1} refuses a caller without a
+     * key or with an unknown one, and the bootstrap key (whose hash alone went into the chart) creates a topic.
+     */
+    @Test
+    void enforcedChartBrokerTakesItsBootstrapKeyAndRefusesEveryoneElse(@TempDir Path dir) throws Exception {
+        String key = newApiKey();
+        Path values = Files.writeString(dir.resolve("values.yaml"), String.join("\n",
+                "auth:",
+                "  mode: enforce",
+                "  apiKeys:",
+                "    - principal: admin",
+                "      hash: \"sha256:" + sha256Hex(key) + "\"",
+                "  superUsers: [admin]",
+                "persistence:",
+                "  enabled: false",
+                ""));
+        RenderedChart chart = RenderedChart.renderWith(values);
+        try (ChartBroker broker = ChartBroker.start(chart, new ChartContainer(chart, dir.resolve("pod")))) {
+            assertProbesAnswer(broker);
+            assertThat(broker.get(broker.container().url("http", "/actuator/prometheus")).statusCode())
+                    .as("the scrape path needs no credentials").isEqualTo(200);
+            String topics = broker.baseUrl() + "/v1/topics";
+            assertThat(Http.get(topics).statusCode()).as("no key").isEqualTo(401);
+            assertThat(Http.getAuthorized(topics, newApiKey()).statusCode()).as("an unknown key").isEqualTo(401);
+            var created = Http.postJsonAuthorized(topics, "{\"name\": \"orders\"}", key);
+            assertThat(created.statusCode()).as(created.body() + broker.process().tail()).isEqualTo(201);
+            assertThat(Http.getAuthorized(topics, key).body()).contains("\"name\":\"orders\"");
+        }
+    }
+
+    private static String newApiKey() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return "bb_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    private static String sha256Hex(String text) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static void assertProbesAnswer(ChartBroker broker) {

@@ -3,6 +3,7 @@ package dev.backbone.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backbone.deploy.support.BootApp;
+import dev.backbone.deploy.support.ComposeFile;
 import dev.backbone.deploy.support.Deadline;
 import dev.backbone.deploy.support.Http;
 import dev.backbone.deploy.support.LocalPrometheus;
@@ -32,7 +33,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The platform as a team runs it: the broker and both sample services as real processes from their Boot jars.
+ * The platform as a team runs it: the broker and both sample services as real processes from their Boot jars, each
+ * with the environment {@code docker-compose.yml} gives its service (so the broker enforces security and each
+ * sample presents its own API key), and only the ports and the data directory pointed elsewhere by arguments.
  * The samples' README walk-throughs run as written (place, pay, ship, an illegal second shipment; the audit view
  * with its actors, the chain, a dead letter), every process exports Backbone metrics, a real Prometheus with the
  * project's configuration finds every target up, and a broker killed with SIGKILL and restarted has lost nothing
@@ -56,11 +59,24 @@ class PlatformEndToEndTest {
     void startThePlatform(@TempDir Path tempDir) {
         dir = tempDir;
         Path logs = Project.scratch("platform-logs");
-        broker = BootApp.start("broker", Project.brokerJar(), logs,
+        ComposeFile compose = ComposeFile.read(Project.resolve("docker-compose.yml"));
+        broker = BootApp.start("broker", Project.brokerJar(), logs, compose.environment("backbone"),
                 "--backbone.data-dir=" + dir.resolve("broker-data"), "--backbone.groups.lag-metric-interval=1s");
         String brokerUrl = "--backbone.url=" + broker.baseUrl();
-        orders = BootApp.start("order-service", Project.sampleJar("sample-order-service"), logs, brokerUrl);
-        audit = BootApp.start("audit-service", Project.sampleJar("sample-audit-service"), logs, brokerUrl);
+        orders = BootApp.start("order-service", Project.sampleJar("sample-order-service"), logs,
+                compose.environment("order-service"), brokerUrl);
+        audit = BootApp.start("audit-service", Project.sampleJar("sample-audit-service"), logs,
+                compose.environment("audit-service"), brokerUrl);
+    }
+
+    /** The broker runs as compose runs it, security enforced: without a key nothing under /v1 answers. */
+    @Test
+    @Order(0)
+    void theBrokerEnforcesSecurityAsComposeConfiguresIt() {
+        var anonymous = Http.postJson(broker.baseUrl() + "/v1/topics/orders/records",
+                "{\"records\": [{\"value\": 1}]}");
+        assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+        assertThat(Http.get(broker.baseUrl() + "/v1/topics").statusCode()).isEqualTo(401);
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static dev.backbone.client.http.RequestSpec.Retry.IF_NOT_SENT;
 import static dev.backbone.client.http.RequestSpec.Retry.NEVER;
 import static dev.backbone.client.http.RequestSpec.Retry.SAFE;
 
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -130,9 +131,14 @@ public final class BackboneClient implements AutoCloseable {
                 .map(JsonAnswers::produceResult);
     }
 
-    /** A producer whose batches the broker deduplicates; share one per application. */
+    /** A producer whose batches the broker deduplicates; share one per application. Batches are uncompressed. */
     public IdempotentProducer idempotentProducer() {
-        return new IdempotentProducer(this);
+        return idempotentProducer(CompressionCodec.NONE);
+    }
+
+    /** A producer whose batches the broker deduplicates, compressed with {@code compression}. */
+    public IdempotentProducer idempotentProducer(CompressionCodec compression) {
+        return new IdempotentProducer(this, compression);
     }
 
     /** Reads a partition from {@code offset} in the binary format and decodes it. */

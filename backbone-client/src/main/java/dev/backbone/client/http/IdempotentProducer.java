@@ -1,5 +1,7 @@
 package dev.backbone.client.http;
 
+import dev.backbone.client.batch.CompressionCodec;
+import dev.backbone.client.batch.Header;
 import dev.backbone.client.batch.RecordBatchBuilder;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -18,6 +20,9 @@ import reactor.core.publisher.MonoSink;
  * recognised as a repeat and answered with its original offsets instead of being appended twice. A retry sends the
  * very same bytes.
  *
+ * <p>Batches are compressed with the codec the producer was made with ({@link CompressionCodec#NONE} by default);
+ * the broker stores them as sent.
+ *
  * <p>Obtained from {@link BackboneClient#idempotentProducer()}. The producer id is random and non-negative; a
  * restarted application is a new producer. Each partition starts at epoch 0, sequence 0. At most one request per
  * partition is in flight at a time, so the broker sees each partition's sequences in order; sends to different
@@ -31,19 +36,32 @@ import reactor.core.publisher.MonoSink;
 public final class IdempotentProducer {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The batch header and some slack. */
+    private static final int RECORD_BATCH_OVERHEAD = 64;
+    /** A record's length, attributes, deltas and counts: at most ~20 bytes beyond key, value and headers. */
+    private static final int RECORD_OVERHEAD = 24;
+    /** A header's two length varints, for names and values of usual sizes. */
+    private static final int HEADER_OVERHEAD = 4;
 
     private final BackboneClient client;
     private final long producerId;
+    private final CompressionCodec compression;
     private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
 
-    IdempotentProducer(BackboneClient client) {
+    IdempotentProducer(BackboneClient client, CompressionCodec compression) {
         this.client = client;
         this.producerId = newProducerId();
+        this.compression = Objects.requireNonNull(compression, "compression");
     }
 
     /** The producer id, fixed for the life of this producer. */
     public long producerId() {
         return producerId;
+    }
+
+    /** The codec every batch of this producer is compressed with. */
+    public CompressionCodec compression() {
+        return compression;
     }
 
     /**
@@ -113,13 +131,27 @@ public final class IdempotentProducer {
         }
 
         private synchronized ByteBuffer nextBatch(List<ProducerRecord> records) {
-            RecordBatchBuilder builder = new RecordBatchBuilder().producer(laneProducerId, epoch, nextSequence);
+            RecordBatchBuilder builder = new RecordBatchBuilder(compression, estimatedBatchBytes(records))
+                    .producer(laneProducerId, epoch, nextSequence);
             for (ProducerRecord r : records) {
                 builder.add(r.timestamp(), r.key(), r.value(), r.headers());
             }
             ByteBuffer batch = builder.build();
             nextSequence = (int) ((nextSequence + (long) records.size()) % (1L << 31));
             return batch;
+        }
+
+        /** The batch size to start the builder at, so that it is encoded without growing its buffer. */
+        private static int estimatedBatchBytes(List<ProducerRecord> records) {
+            long bytes = RECORD_BATCH_OVERHEAD;
+            for (ProducerRecord r : records) {
+                bytes += RECORD_OVERHEAD + (r.key() == null ? 0 : r.key().length)
+                        + (r.value() == null ? 0 : r.value().length);
+                for (Header h : r.headers()) {
+                    bytes += HEADER_OVERHEAD + h.key().length() + (h.value() == null ? 0 : h.value().length);
+                }
+            }
+            return (int) Math.min(bytes, Integer.MAX_VALUE - 8);
         }
 
         private void finish(Pending pending, ProduceResult result, Throwable error) {

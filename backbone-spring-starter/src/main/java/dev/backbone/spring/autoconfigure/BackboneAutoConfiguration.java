@@ -1,5 +1,6 @@
 package dev.backbone.spring.autoconfigure;
 
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.http.BackboneClient;
 import dev.backbone.client.http.BackboneClientSettings;
 import dev.backbone.client.http.BackboneCredentials;
@@ -73,7 +74,8 @@ public class BackboneAutoConfiguration {
     static PublisherSettings publisherSettings(BackboneProperties.Producer producer) {
         Flush flush = producer.getFlush() == null ? null : Flush.valueOf(producer.getFlush().name());
         return new PublisherSettings(producer.getLinger(), Math.toIntExact(producer.getBatchSize().toBytes()),
-                producer.getMaxInFlight(), producer.getBufferSize().toBytes(), flush, producer.getDeliveryTimeout());
+                producer.getMaxInFlight(), producer.getBufferSize().toBytes(), flush, producer.getDeliveryTimeout(),
+                CompressionCodec.valueOf(producer.getCompression().name()));
     }
 
     @Bean

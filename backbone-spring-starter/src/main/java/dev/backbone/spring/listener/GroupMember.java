@@ -2,24 +2,19 @@ package dev.backbone.spring.listener;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
-import dev.backbone.client.http.AssignedPartition;
 import dev.backbone.client.http.BackboneClient;
 import dev.backbone.client.http.BackboneClientException;
 import dev.backbone.client.http.ConsumedRecord;
 import dev.backbone.client.http.FetchOptions;
 import dev.backbone.client.http.FetchPosition;
+import dev.backbone.client.http.FetchResult;
 import dev.backbone.client.http.GenerationFencedException;
 import dev.backbone.client.http.GroupFetchResult;
 import dev.backbone.client.http.GroupMembership;
@@ -32,7 +27,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One member of a consumer group: its own thread joins, long-polls its partitions, hands records to the
+ * One member of a consumer group: its own thread joins, reads its partitions, hands records to the
  * {@link RecordProcessor} and commits what was handled; {@link #heartbeat()}, called on another thread on its own
  * schedule, renews the lease and learns of rebalances, so a slow handler or a long backoff never costs the member
  * its partitions.
@@ -43,33 +38,18 @@ import org.apache.commons.logging.LogFactory;
  * may still be finishing its record of it (the previous owner hears of the rebalance within its own heartbeat
  * interval). Commits only carry offsets above the last commit, so committed offsets only move forward.
  *
- * <p>Thread-safety: {@code owned} and the membership fields are shared between the processing thread and the
- * heartbeat thread; membership changes happen under {@code assignmentLock}.
+ * <p>Reading: while records flow, the member reads its partitions in the binary format ({@link PartitionFetches},
+ * no waiting); when none has anything new it long-polls the group fetch, which the broker wakes on a record or a
+ * rebalance, and which finds where a partition without a committed offset starts.
+ *
+ * <p>Thread-safety: the {@link MemberPartitions} are shared between the processing thread and the heartbeat
+ * thread.
  */
 final class GroupMember implements Runnable {
 
     private static final Log log = LogFactory.getLog(GroupMember.class);
 
     private static final long HEARTBEAT_ROUND_TRIP_ALLOWANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
-    private record TopicPartition(String topic, int partition) {
-    }
-
-    /** A partition this member owns: when it may be processed, and its handled and committed positions. */
-    private static final class Owned {
-
-        final long processableAtNanos;
-
-        volatile long position;
-
-        volatile long committed;
-
-        Owned(long processableAtNanos, long committed) {
-            this.processableAtNanos = processableAtNanos;
-            this.committed = committed;
-            this.position = committed;
-        }
-    }
 
     private final String listenerId;
 
@@ -87,19 +67,17 @@ final class GroupMember implements Runnable {
 
     private final ProcessedOffsets processed;
 
-    private final Map<TopicPartition, Owned> owned = new ConcurrentHashMap<>();
+    private final PartitionFetches partitionFetches;
 
-    private final Object assignmentLock = new Object();
+    private final MemberPartitions membership;
 
-    private volatile String memberId;
-
-    private volatile int generation = -1;
+    private final Map<TopicPartition, OwnedPartition> owned;
 
     private volatile boolean running = true;
 
     private volatile boolean paused;
 
-    private volatile CompletableFuture<GroupFetchResult> fetchInFlight;
+    private final InFlightFetch inFlight = new InFlightFetch();
 
     GroupMember(String listenerId, String group, List<String> topics, BackboneClient client,
                 RecordProcessor processor, ListenerSettings settings, ListenerMetrics metrics,
@@ -112,6 +90,10 @@ final class GroupMember implements Runnable {
         this.settings = settings;
         this.metrics = metrics;
         this.processed = processed;
+        this.partitionFetches = new PartitionFetches(client, settings.maxBytes());
+        this.membership = new MemberPartitions(settings.heartbeatInterval().toNanos()
+                + HEARTBEAT_ROUND_TRIP_ALLOWANCE_NANOS);
+        this.owned = membership.owned();
     }
 
     @Override
@@ -128,16 +110,16 @@ final class GroupMember implements Runnable {
 
     private void step() {
         try {
-            if (memberId == null) {
+            if (membership.memberId() == null) {
                 join();
             } else if (paused) {
                 sleepMillis(50);
-            } else {
+            } else if (!readPartitions()) {
                 GroupFetchResult result = fetch();
                 if (result == null) {
                     return;
                 }
-                if (result.generation() != generation) {
+                if (result.generation() != membership.generation()) {
                     refresh();
                 }
                 long holdNanos = handle(result);
@@ -148,11 +130,14 @@ final class GroupMember implements Runnable {
             }
         } catch (UnknownMemberException e) {
             log.info("Listener " + listenerId + " is no longer a member of group " + group + "; joining again");
-            lost(memberId);
+            lost(membership.memberId());
         } catch (OffsetOutOfRangeException e) {
             log.warn("Listener " + listenerId + ": position out of range, continuing from the group's offsets: "
                     + e.getMessage());
-            owned.values().forEach(o -> o.position = o.committed);
+            owned.values().forEach(o -> {
+                o.position = o.committed;
+                o.positionKnown = false;
+            });
         } catch (BackboneClientException e) {
             log.warn("Listener " + listenerId + " of group " + group + ": " + e.getMessage() + "; retrying");
             sleepMillis(settings.heartbeatInterval().toMillis());
@@ -160,16 +145,66 @@ final class GroupMember implements Runnable {
     }
 
     private void join() {
-        GroupMembership membership = client.joinGroup(group, topics, settings.sessionTimeout())
+        GroupMembership joined = client.joinGroup(group, topics, settings.sessionTimeout())
                 .block(settings.responseTimeout());
-        synchronized (assignmentLock) {
-            memberId = membership.memberId();
-            generation = -1;
-            owned.clear();
+        membership.joined(joined.memberId());
+        apply(joined);
+        log.info("Listener " + listenerId + " joined group " + group + " as " + joined.memberId()
+                + ", generation " + joined.generation() + ", partitions " + owned.keySet());
+    }
+
+    /**
+     * The fast path: reads every processable partition whose position is known in the binary format, without
+     * waiting, and handles what came back. Answers false when there was nothing to read, so that the member
+     * long-polls through the group fetch instead.
+     */
+    private boolean readPartitions() {
+        List<PartitionFetches.Start> starts = new ArrayList<>();
+        long now = System.nanoTime();
+        owned.forEach((tp, o) -> {
+            if (o.positionKnown && o.processable(now)) {
+                starts.add(new PartitionFetches.Start(tp, o.position));
+            }
+        });
+        if (starts.isEmpty()) {
+            return false;
         }
-        apply(membership);
-        log.info("Listener " + listenerId + " joined group " + group + " as " + membership.memberId()
-                + ", generation " + membership.generation() + ", partitions " + owned.keySet());
+        List<PartitionFetches.Answer> answers = inFlight.await(partitionFetches.fetch(starts),
+                settings.responseTimeout(), "binary fetch");
+        stopIfInterrupted();
+        boolean handledAny = false;
+        for (PartitionFetches.Answer answer : answers == null ? List.<PartitionFetches.Answer>of() : answers) {
+            handledAny |= handle(answer);
+        }
+        if (handledAny) {
+            commit();
+        }
+        return handledAny;
+    }
+
+    /** Handles one partition's binary answer; true when it had records for this member to handle. */
+    private boolean handle(PartitionFetches.Answer answer) {
+        TopicPartition tp = answer.start().partition();
+        OwnedPartition partition = owned.get(tp);
+        if (partition == null || !running || paused || partition.position != answer.start().offset()) {
+            return false;
+        }
+        if (answer.outOfRange() != null) {
+            log.warn("Listener " + listenerId + ": position out of range, continuing from the group's offsets: "
+                    + answer.outOfRange().getMessage());
+            partition.position = partition.committed;
+            partition.positionKnown = false;
+            return false;
+        }
+        FetchResult result = answer.result();
+        if (result.endOffset() >= 0) {
+            metrics.lag(listenerId, tp.topic(), tp.partition(), Math.max(0, result.endOffset() - result.nextOffset()));
+        }
+        if (result.records().isEmpty()) {
+            return false;
+        }
+        handlePartition(tp, partition, result.records());
+        return true;
     }
 
     private GroupFetchResult fetch() {
@@ -179,30 +214,17 @@ final class GroupMember implements Runnable {
                 from.add(new FetchPosition(tp.topic(), tp.partition(), o.position));
             }
         });
-        CompletableFuture<GroupFetchResult> future = client.groupFetch(group, memberId,
+        CompletableFuture<GroupFetchResult> future = client.groupFetch(group, membership.memberId(),
                 new FetchOptions(settings.maxBytes(), settings.maxWait()), from).toFuture();
-        fetchInFlight = future;
-        if (!running) {
-            future.cancel(true);
-        }
-        try {
-            return future.get(settings.maxWait().plus(settings.responseTimeout()).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (CancellationException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        GroupFetchResult result = inFlight.await(future, settings.maxWait().plus(settings.responseTimeout()),
+                "group fetch");
+        stopIfInterrupted();
+        return result;
+    }
+
+    private void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
             running = false;
-            return null;
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new BackboneClientException("group fetch got no answer in time", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new BackboneClientException("group fetch failed", e.getCause());
-        } finally {
-            fetchInFlight = null;
         }
     }
 
@@ -211,11 +233,15 @@ final class GroupMember implements Runnable {
         long holdNanos = 0;
         for (PartitionRecords records : result.partitions()) {
             TopicPartition tp = new TopicPartition(records.topic(), records.partition());
-            Owned partition = owned.get(tp);
+            OwnedPartition partition = owned.get(tp);
             if (partition == null || !running || paused) {
                 continue;
             }
-            if (!records.records().isEmpty()) {
+            if (records.records().isEmpty() && !partition.positionKnown && partition.position == partition.committed) {
+                // Nothing to read yet: the broker's start for this partition is where binary reads begin.
+                partition.position = records.nextOffset();
+                partition.positionKnown = true;
+            } else if (!records.records().isEmpty()) {
                 long wait = partition.processableAtNanos - System.nanoTime();
                 if (wait > 0) {
                     holdNanos = holdNanos == 0 ? wait : Math.min(holdNanos, wait);
@@ -228,7 +254,7 @@ final class GroupMember implements Runnable {
         return holdNanos;
     }
 
-    private void handlePartition(TopicPartition tp, Owned partition, List<ConsumedRecord> records) {
+    private void handlePartition(TopicPartition tp, OwnedPartition partition, List<ConsumedRecord> records) {
         BooleanSupplier keepGoing = () -> running && owned.get(tp) == partition;
         if (processor.adapter().shape() == ListenerMethodAdapter.Shape.BATCH) {
             List<RawRecord> raws = new ArrayList<>(records.size());
@@ -251,8 +277,9 @@ final class GroupMember implements Runnable {
         }
     }
 
-    private void handled(TopicPartition tp, Owned partition, long offset) {
+    private void handled(TopicPartition tp, OwnedPartition partition, long offset) {
         partition.position = offset + 1;
+        partition.positionKnown = true;
         processed.handled(tp.topic(), tp.partition(), offset);
     }
 
@@ -261,11 +288,11 @@ final class GroupMember implements Runnable {
     }
 
     private void commit() {
-        String id = memberId;
+        String id = membership.memberId();
         if (id == null) {
             return;
         }
-        Map<TopicPartition, Long> positions = new java.util.HashMap<>();
+        Map<TopicPartition, Long> positions = new HashMap<>();
         List<OffsetCommit> offsets = new ArrayList<>();
         owned.forEach((tp, o) -> {
             long position = o.position;
@@ -278,9 +305,9 @@ final class GroupMember implements Runnable {
             return;
         }
         try {
-            client.commit(group, id, generation, offsets).block(settings.responseTimeout());
+            client.commit(group, id, membership.generation(), offsets).block(settings.responseTimeout());
             positions.forEach((tp, position) -> {
-                Owned o = owned.get(tp);
+                OwnedPartition o = owned.get(tp);
                 if (o != null && position > o.committed) {
                     o.committed = position;
                 }
@@ -310,7 +337,7 @@ final class GroupMember implements Runnable {
     }
 
     private void leave() {
-        String id = memberId;
+        String id = membership.memberId();
         if (id == null) {
             return;
         }
@@ -326,7 +353,7 @@ final class GroupMember implements Runnable {
 
     /** Renews the lease and applies a new assignment; called by the container's heartbeat scheduler. */
     void heartbeat() {
-        String id = memberId;
+        String id = membership.memberId();
         if (id == null) {
             return;
         }
@@ -335,40 +362,21 @@ final class GroupMember implements Runnable {
         } catch (UnknownMemberException e) {
             log.info("Listener " + listenerId + ": membership " + id + " expired; joining again");
             lost(id);
-            cancelFetch();
+            inFlight.cancel();
         } catch (RuntimeException e) {
             log.warn("Listener " + listenerId + ": heartbeat failed: " + e.getMessage());
         }
     }
 
     private void refresh() {
-        String id = memberId;
+        String id = membership.memberId();
         if (id != null) {
             apply(client.heartbeat(group, id).block(settings.responseTimeout()));
         }
     }
 
-    private void apply(GroupMembership membership) {
-        synchronized (assignmentLock) {
-            if (!membership.memberId().equals(memberId) || membership.generation() == generation) {
-                return;
-            }
-            Set<TopicPartition> assigned = new HashSet<>();
-            for (AssignedPartition a : membership.assignments()) {
-                assigned.add(new TopicPartition(a.topic(), a.partition()));
-            }
-            owned.keySet().removeIf(tp -> !assigned.contains(tp));
-            long holdUntil = System.nanoTime() + settings.heartbeatInterval().toNanos()
-                    + HEARTBEAT_ROUND_TRIP_ALLOWANCE_NANOS;
-            boolean gains = membership.assignments().stream()
-                    .anyMatch(a -> !owned.containsKey(new TopicPartition(a.topic(), a.partition())));
-            boolean alone = gains && aloneInGroup(membership.memberId());
-            for (AssignedPartition a : membership.assignments()) {
-                owned.computeIfAbsent(new TopicPartition(a.topic(), a.partition()),
-                        tp -> new Owned(alone ? 0 : holdUntil, Math.max(0, a.committedOffset())));
-            }
-            generation = membership.generation();
-        }
+    private void apply(GroupMembership assignment) {
+        membership.apply(assignment, this::aloneInGroup);
     }
 
     private boolean aloneInGroup(String self) {
@@ -381,38 +389,25 @@ final class GroupMember implements Runnable {
     }
 
     private void lost(String id) {
-        synchronized (assignmentLock) {
-            if (id != null && id.equals(memberId)) {
-                memberId = null;
-                generation = -1;
-                owned.clear();
-            }
-        }
+        membership.lost(id);
     }
 
     /** Pauses or resumes fetching; the member keeps its partitions (heartbeats go on). */
     void paused(boolean paused) {
         this.paused = paused;
         if (paused) {
-            cancelFetch();
+            inFlight.cancel();
         }
     }
 
     /** Asks the member to finish the record in hand, commit and leave. */
     void stop() {
         running = false;
-        cancelFetch();
+        inFlight.cancelForGood();
     }
 
     boolean isRunning() {
         return running;
-    }
-
-    private void cancelFetch() {
-        CompletableFuture<GroupFetchResult> future = fetchInFlight;
-        if (future != null) {
-            future.cancel(true);
-        }
     }
 
     private void sleepMillis(long millis) {

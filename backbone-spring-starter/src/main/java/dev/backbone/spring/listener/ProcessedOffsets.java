@@ -12,9 +12,6 @@ import java.util.Map;
  */
 public final class ProcessedOffsets {
 
-    private record TopicPartition(String topic, int partition) {
-    }
-
     private final Map<TopicPartition, Long> highest = new HashMap<>();
 
     /**

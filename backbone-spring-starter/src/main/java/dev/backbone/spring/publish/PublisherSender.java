@@ -85,7 +85,7 @@ final class PublisherSender implements Runnable {
      */
     PublisherSender(BackboneClient client, PublisherSettings settings, Consumer<PendingRecord> onDone) {
         this.client = client;
-        this.producer = client.idempotentProducer();
+        this.producer = client.idempotentProducer(settings.compression());
         this.settings = settings;
         this.onDone = onDone;
         this.lingerNanos = settings.linger().toNanos();

@@ -1,7 +1,9 @@
 package dev.backbone.spring.publish;
 
 import java.time.Duration;
+import java.util.Objects;
 
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.http.Flush;
 
 /**
@@ -13,11 +15,13 @@ import dev.backbone.client.http.Flush;
  * @param bufferBytes     most bytes waiting to be sent before publishes are refused
  * @param flush           durability asked of the broker, or null for the topic's
  * @param deliveryTimeout time after which an unacknowledged record fails
+ * @param compression     codec of every batch sent
  */
 public record PublisherSettings(Duration linger, int batchBytes, int maxInFlight, long bufferBytes, Flush flush,
-                                Duration deliveryTimeout) {
+                                Duration deliveryTimeout, CompressionCodec compression) {
 
     public PublisherSettings {
+        Objects.requireNonNull(compression, "compression");
         if (batchBytes < 1 || maxInFlight < 1 || bufferBytes < 1) {
             throw new IllegalArgumentException("batchBytes, maxInFlight and bufferBytes must be positive: "
                     + batchBytes + ", " + maxInFlight + ", " + bufferBytes);

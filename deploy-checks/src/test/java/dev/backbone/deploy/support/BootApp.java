@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,21 +21,31 @@ public final class BootApp implements AutoCloseable {
     private final Path jar;
     private final int port;
     private final List<String> args;
+    private final Map<String, String> env;
     private final Path logDir;
     private RunningProcess process;
     private int starts;
 
-    private BootApp(String name, Path jar, int port, List<String> args, Path logDir) {
+    private BootApp(String name, Path jar, int port, List<String> args, Map<String, String> env, Path logDir) {
         this.name = name;
         this.jar = jar;
         this.port = port;
         this.args = List.copyOf(args);
+        this.env = Map.copyOf(env);
         this.logDir = logDir;
     }
 
     /** Starts {@code jar} with {@code --server.port} set to a free port and {@code args}, and waits until ready. */
     public static BootApp start(String name, Path jar, Path logDir, String... args) {
-        BootApp app = new BootApp(name, jar, FreePorts.next(), List.of(args), logDir);
+        return start(name, jar, logDir, Map.of(), args);
+    }
+
+    /**
+     * Starts {@code jar} as {@link #start(String, Path, Path, String...)} does, with {@code env} added to its
+     * environment. Arguments win over the environment, as Spring Boot orders its property sources.
+     */
+    public static BootApp start(String name, Path jar, Path logDir, Map<String, String> env, String... args) {
+        BootApp app = new BootApp(name, jar, FreePorts.next(), List.of(args), env, logDir);
         app.startProcess();
         return app;
     }
@@ -70,7 +81,9 @@ public final class BootApp implements AutoCloseable {
                 "--server.port=" + port, "--server.address=127.0.0.1"));
         command.addAll(args);
         starts++;
-        process = RunningProcess.start(name, new ProcessBuilder(command),
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        process = RunningProcess.start(name, builder,
                 logDir.resolve(name + "-" + starts + ".log"));
         String readiness = baseUrl() + "/actuator/health/readiness";
         try {

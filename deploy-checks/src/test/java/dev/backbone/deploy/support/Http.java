@@ -47,6 +47,19 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** A GET with {@code Authorization: Bearer <token>}. */
+    public static HttpResponse<String> getAuthorized(String url, String token) {
+        return send(CLIENT, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token).GET().build());
+    }
+
+    /** A JSON POST with {@code Authorization: Bearer <token>}. */
+    public static HttpResponse<String> postJsonAuthorized(String url, String json, String token) {
+        return send(CLIENT, HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     private static HttpClient tlsClient(SSLContext tls) {
         return TLS_CLIENTS.computeIfAbsent(tls,
                 t -> HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(t).build());

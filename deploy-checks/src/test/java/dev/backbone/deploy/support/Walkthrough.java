@@ -76,7 +76,8 @@ public final class Walkthrough {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Commands.Result result = Commands.run(dir, List.of("bash", file.toString()));
+        // From the repository's root, as the READMEs say, so that their paths (deploy/local/...) resolve.
+        Commands.Result result = Commands.run(Project.root(), List.of("bash", file.toString()));
         if (result.exitCode() != 0) {
             throw new AssertionError("Walk-through of " + readme + " failed:\n" + result);
         }

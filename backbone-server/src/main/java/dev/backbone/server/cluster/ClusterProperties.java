@@ -1,0 +1,61 @@
+package dev.backbone.server.cluster;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of replication, under {@code backbone.cluster}. Without {@code peers} the broker runs alone, exactly as
+ * a single node always has, and nothing of replication is started.
+ *
+ * <p>Thread safety: bound once at start-up, then only read.
+ */
+@ConfigurationProperties("backbone.cluster")
+public class ClusterProperties {
+
+    /** This broker's id; one of the ids in {@code peers}. */
+    private String nodeId;
+
+    /**
+     * The brokers of the cluster, {@code <id>=<host>:<raftPort>:<httpPort>} separated by commas. Unset: single-node
+     * mode.
+     */
+    private String peers;
+
+    /** Replicas of each partition; capped at the number of peers. */
+    private int replicationFactor = 3;
+
+    /** How long a produce or topic change waits for a leader before it is answered 503 no-leader. */
+    private Duration requestTimeout = Duration.ofSeconds(5);
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public String getPeers() {
+        return peers;
+    }
+
+    public void setPeers(String peers) {
+        this.peers = peers;
+    }
+
+    public int getReplicationFactor() {
+        return replicationFactor;
+    }
+
+    public void setReplicationFactor(int replicationFactor) {
+        this.replicationFactor = replicationFactor;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+}
