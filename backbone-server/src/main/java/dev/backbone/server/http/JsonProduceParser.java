@@ -5,7 +5,6 @@ import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  *
  * <p>The value is stored as its JSON text, byte for byte as the client wrote it (whitespace inside included),
- * so numbers keep their precision. A JSON {@code null} or a missing value is stored as a null value (a
+ * so numbers keep their precision. A string, object or array value is not copied out of the body: the record
+ * names its range of the body, and the batch builder copies it from there, once. A JSON {@code null} or a missing value is stored as a null value (a
  * tombstone). {@code "valueEncoding": "base64"} (or {@code "keyEncoding"}) says the string is base64 of raw bytes,
  * the form {@link RecordJson} gives back for bytes that are not JSON. Header values are strings, null,
  * {@code {"base64": "..."}}, or an array of those for a repeated key. Unknown members are refused, so a typo never
@@ -108,14 +108,20 @@ public final class JsonProduceParser {
         String key = null;
         String keyEncoding = null;
         String valueEncoding = null;
-        byte[] value = null;
+        // The value as a range of the body (or, for a number or literal, of its own array): copied once, into the
+        // batch. A repeated member: the last one wins.
+        byte[] valueArray = null;
+        int valueOffset = 0;
+        int valueLength = 0;
         boolean valueIsString = false;
         List<Header> headers = List.of();
         int stringValueStart = -1;
         while (true) {
             JsonToken next = parser.nextToken();
             if (stringValueStart >= 0) {
-                value = Arrays.copyOfRange(body, stringValueStart, stringEnd(parser, body, stringValueStart));
+                valueArray = body;
+                valueOffset = stringValueStart;
+                valueLength = stringEnd(parser, body, stringValueStart) - stringValueStart;
                 stringValueStart = -1;
             }
             if (next != JsonToken.PROPERTY_NAME) {
@@ -130,11 +136,20 @@ public final class JsonProduceParser {
                 case "valueEncoding" -> valueEncoding = string(parser, "record " + index + ": \"valueEncoding\"");
                 case "value" -> {
                     valueIsString = token == JsonToken.VALUE_STRING;
+                    valueArray = null;
                     if (valueIsString) {
                         // Cut once the parser has moved past it: see stringEnd.
                         stringValueStart = (int) parser.currentTokenLocation().getByteOffset();
-                    } else {
-                        value = rawValue(parser, body, token);
+                    } else if (token.isStructStart()) {
+                        valueOffset = (int) parser.currentTokenLocation().getByteOffset();
+                        parser.skipChildren();
+                        valueArray = body;
+                        valueLength = (int) parser.currentLocation().getByteOffset() - valueOffset;
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        // Numbers and literals: their text is what the parser saw.
+                        valueArray = parser.getText().getBytes(StandardCharsets.UTF_8);
+                        valueOffset = 0;
+                        valueLength = valueArray.length;
                     }
                 }
                 case "headers" -> headers = parseHeaders(parser, index);
@@ -149,23 +164,11 @@ public final class JsonProduceParser {
             if (!valueIsString) {
                 throw malformed(parser, "record " + index + ": \"valueEncoding\" needs a string \"value\"");
             }
-            value = decode(parser, index, "value", jsonString(value), valueEncoding);
+            byte[] decoded = decode(parser, index, "value", jsonString(valueArray, valueOffset, valueLength),
+                    valueEncoding);
+            return new ProducedRecord(partition, keyBytes, decoded, headers, timestamp);
         }
-        return new ProducedRecord(partition, keyBytes, value, headers, timestamp);
-    }
-
-    /** The text of a value that is not a string, cut from the body; null for JSON null. */
-    private static byte[] rawValue(JsonParser parser, byte[] body, JsonToken token) {
-        if (token == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (token.isStructStart()) {
-            int start = (int) parser.currentTokenLocation().getByteOffset();
-            parser.skipChildren();
-            return Arrays.copyOfRange(body, start, (int) parser.currentLocation().getByteOffset());
-        }
-        // Numbers and literals: their text is what the parser saw.
-        return parser.getText().getBytes(StandardCharsets.UTF_8);
+        return new ProducedRecord(partition, keyBytes, valueArray, valueOffset, valueLength, headers, timestamp);
     }
 
     /**
@@ -196,8 +199,8 @@ public final class JsonProduceParser {
     }
 
     /** The Java string a JSON string literal ({@code "..."}, as cut from the body) stands for. */
-    private static String jsonString(byte[] literal) {
-        try (JsonParser parser = JSON.createParser(literal)) {
+    private static String jsonString(byte[] body, int offset, int length) {
+        try (JsonParser parser = JSON.createParser(body, offset, length)) {
             parser.nextToken();
             return parser.getString();
         }
