@@ -136,8 +136,11 @@ win, so that one value is not set two different ways.
 {{/* Fails the render with every bad value named, in one message. */}}
 {{- define "backbone.validateValues" -}}
 {{- $messages := list -}}
-{{- if ne (int .Values.replicaCount) 1 -}}
-{{- $messages = append $messages (printf "replicaCount: %v is not supported. Backbone has no replication yet, so a second pod would be a separate broker with its own data. Set replicaCount to 1." .Values.replicaCount) -}}
+{{- if and (gt (int .Values.replicaCount) 1) (eq (mod (int .Values.replicaCount) 2) 0) -}}
+{{- $messages = append $messages (printf "replicaCount: %v is even. A Raft cluster needs a majority of its pods, so %v pods survive no more failures than %v do. Use 1 (no replication), 3, 5 or 7." .Values.replicaCount .Values.replicaCount (sub (int .Values.replicaCount) 1)) -}}
+{{- end -}}
+{{- if or (eq (int .Values.containerPorts.raft) (int .Values.containerPorts.http)) (eq (int .Values.containerPorts.raft) (int .Values.containerPorts.management)) -}}
+{{- $messages = append $messages "containerPorts.raft: must differ from containerPorts.http and containerPorts.management." -}}
 {{- end -}}
 {{- if and .Values.tls.enabled (not .Values.tls.existingSecret) -}}
 {{- $messages = append $messages "tls.existingSecret: TLS is enabled but no kubernetes.io/tls Secret is named." -}}
@@ -163,4 +166,24 @@ win, so that one value is not set two different ways.
 {{- $locations = append $locations (printf "optional:file:%s/api-keys.yaml" (include "backbone.secretsDir" .)) -}}
 {{- end -}}
 {{- join "," $locations -}}
+{{- end -}}
+
+{{/* Whether the brokers form a replicated cluster (more than one pod). */}}
+{{- define "backbone.clustered" -}}
+{{- if gt (int .Values.replicaCount) 1 -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+backbone.cluster.peers: every pod of the StatefulSet by its stable DNS name under the headless Service, as
+<pod>=<pod>.<headless>.<namespace>.svc.<clusterDomain>:<raftPort>:<httpPort>. The node id is the pod name.
+*/}}
+{{- define "backbone.clusterPeers" -}}
+{{- $fullname := include "backbone.fullname" . -}}
+{{- $headless := include "backbone.headlessServiceName" . -}}
+{{- $peers := list -}}
+{{- range $i := until (int .Values.replicaCount) -}}
+{{- $pod := printf "%s-%d" $fullname $i -}}
+{{- $peers = append $peers (printf "%s=%s.%s.%s.svc.%s:%d:%d" $pod $pod $headless $.Release.Namespace $.Values.clusterDomain (int $.Values.containerPorts.raft) (int $.Values.containerPorts.http)) -}}
+{{- end -}}
+{{- join "," $peers -}}
 {{- end -}}

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +70,9 @@ class ComposeFileTest {
                 }
             }
         }
-        List<String> built = compose.serviceNames().stream().filter(s -> compose.service(s).has("build")).toList();
+        // The brokers of the "cluster" profile are not scraped: they run only when asked for, to try replication.
+        List<String> built = compose.serviceNames().stream()
+                .filter(s -> compose.service(s).has("build") && !compose.service(s).has("profiles")).toList();
         assertThat(checked).as("every service built here is scraped").containsAll(built);
     }
 
@@ -87,6 +90,34 @@ class ComposeFileTest {
         SpringProperties broker = SpringProperties.ofBootJar(Project.brokerJar());
         assertThat(broker.bindsEnvironmentVariable("BACKBONE_TOPICS_NO_SUCH_SETTING"))
                 .as("the check can fail").isFalse();
+    }
+
+    /**
+     * The "cluster" profile: three brokers of the broker's image, each its own node id and volume, all with the same
+     * peer list naming each of them by its service name (Compose's DNS) on the Raft port and its HTTP port.
+     */
+    @Test
+    void theClusterProfileRunsThreeBrokersThatListEachOtherAsPeers() {
+        List<String> brokers = compose.serviceNames().stream()
+                .filter(s -> compose.service(s).path("profiles").toString().contains("\"cluster\"")).toList();
+        assertThat(brokers).containsExactly("broker-0", "broker-1", "broker-2");
+        String peers = compose.environment("broker-0").get("BACKBONE_CLUSTER_PEERS");
+        Set<String> volumes = new HashSet<>();
+        Set<String> hostPorts = new HashSet<>();
+        for (String broker : brokers) {
+            Map<String, String> env = effectiveEnvironment(broker);
+            assertThat(env).containsEntry("BACKBONE_CLUSTER_NODE_ID", broker)
+                    .containsEntry("BACKBONE_CLUSTER_PEERS", peers);
+            assertThat(peers.split(",")).contains(broker + "=" + broker + ":9870:" + env.get("SERVER_PORT"));
+            assertThat(compose.service(broker).path("image").asString())
+                    .isEqualTo(compose.service("backbone").path("image").asString());
+            volumes.add(compose.service(broker).path("volumes").get(0).asString().split(":")[0]);
+            hostPorts.add(compose.service(broker).path("ports").get(0).asString().split(":")[0]);
+        }
+        assertThat(peers.split(",")).hasSize(3);
+        assertThat(volumes).as("a volume per broker").hasSize(3).doesNotContain("backbone-data");
+        assertThat(hostPorts).as("a host port per broker").hasSize(3).doesNotContain("8080");
+        assertThat(compose.service("backbone").has("profiles")).as("the single broker runs by default").isFalse();
     }
 
     @Test

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -210,22 +211,83 @@ class HelmChartTest {
     }
 
     @Test
-    void schemaRefusesASecondReplicaSayingReplicationDoesNotExistYet(@TempDir Path dir) throws IOException {
-        Path values = Files.writeString(dir.resolve("values.yaml"), "replicaCount: 2\n");
+    void threeReplicasFormOneClusterNamedAfterThePodsUnderTheHeadlessService() {
+        RenderedChart chart = RenderedChart.render("ci/cluster-values.yaml");
+        StatefulSet set = chart.one(StatefulSet.class);
+        Container broker = set.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(set.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(set.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(env(broker)).containsEntry("BACKBONE_CLUSTER_NODE_ID", "fieldRef:metadata.name")
+                .containsEntry("BACKBONE_CLUSTER_PEERS", String.join(",",
+                        "bb-backbone-0=bb-backbone-0.bb-backbone-headless.events.svc.cluster.local:9870:8080",
+                        "bb-backbone-1=bb-backbone-1.bb-backbone-headless.events.svc.cluster.local:9870:8080",
+                        "bb-backbone-2=bb-backbone-2.bb-backbone-headless.events.svc.cluster.local:9870:8080"));
+        assertThat(broker.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("raft");
+            assertThat(port.getContainerPort()).isEqualTo(9870);
+        });
+        Service headless = chart.all(Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("bb-backbone-headless")).findFirst().orElseThrow();
+        assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(headless.getSpec().getPorts()).extracting(p -> p.getName()).containsExactly("http", "raft");
+        assertThat(chart.all(Service.class)).filteredOn(s -> s.getMetadata().getName().equals("bb-backbone"))
+                .singleElement().satisfies(client -> assertThat(client.getSpec().getPorts())
+                        .extracting(p -> p.getName()).doesNotContain("raft"));
+        assertThat(chart.one(PodDisruptionBudget.class).getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    }
+
+    @Test
+    void peersFollowTheReleaseNamespacePortsAndClusterDomain(@TempDir Path dir) throws IOException {
+        Path values = Files.writeString(dir.resolve("values.yaml"), String.join("\n", "replicaCount: 5",
+                "fullnameOverride: events", "clusterDomain: corp.example", "containerPorts:", "  http: 18080",
+                "  raft: 19870", ""));
+        StatefulSet set = RenderedChart.renderWith(values).one(StatefulSet.class);
+
+        String peers = env(set.getSpec().getTemplate().getSpec().getContainers().get(0)).get("BACKBONE_CLUSTER_PEERS");
+
+        assertThat(peers.split(",")).hasSize(5).allSatisfy(peer -> assertThat(peer)
+                .matches("events-[0-4]=events-[0-4]\\.events-headless\\.events\\.svc\\.corp\\.example:19870:18080"));
+        assertThat(peers).startsWith("events-0=events-0.").endsWith(",events-4=events-4.events-headless.events.svc"
+                + ".corp.example:19870:18080");
+    }
+
+    @Test
+    void oneReplicaIsASingleBrokerWithoutClusterProperties() {
+        StatefulSet set = RenderedChart.render().one(StatefulSet.class);
+        Container broker = set.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(set.getSpec().getPodManagementPolicy()).isEqualTo("OrderedReady");
+        assertThat(env(broker)).doesNotContainKeys("BACKBONE_CLUSTER_NODE_ID", "BACKBONE_CLUSTER_PEERS");
+        assertThat(broker.getPorts()).extracting(p -> p.getName()).doesNotContain("raft");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void evenReplicaCountsAreRefusedSayingWhy(int replicas, @TempDir Path dir) throws IOException {
+        Path values = Files.writeString(dir.resolve("values.yaml"), "replicaCount: " + replicas + "\n");
         assertThatThrownBy(() -> RenderedChart.renderWith(values))
-                .hasMessageContaining("replicaCount")
-                .hasMessageContaining("replication");
+                .hasMessageContaining("replicaCount: " + replicas + " is even")
+                .hasMessageContaining("majority")
+                .hasMessageContaining("Use 1 (no replication), 3, 5 or 7");
+    }
+
+    @Test
+    void schemaRefusesNoReplicaAtAll(@TempDir Path dir) throws IOException {
+        Path values = Files.writeString(dir.resolve("values.yaml"), "replicaCount: 0\n");
+        assertThatThrownBy(() -> RenderedChart.renderWith(values)).hasMessageContaining("replicaCount");
     }
 
     @Test
     void validateValuesNamesEveryBadValueInOneMessage(@TempDir Path dir) throws IOException {
         Path values = Files.writeString(dir.resolve("values.yaml"), String.join("\n",
                 "tls:", "  enabled: true",
-                "containerPorts:", "  http: 8080", "  management: 8080",
+                "containerPorts:", "  http: 8080", "  management: 8080", "  raft: 8080",
                 "pdb:", "  minAvailable: 1", "  maxUnavailable: 1", ""));
         assertThatThrownBy(() -> RenderedChart.renderWith(values))
                 .hasMessageContaining("tls.existingSecret")
                 .hasMessageContaining("containerPorts.management")
+                .hasMessageContaining("containerPorts.raft")
                 .hasMessageContaining("pdb: set minAvailable or maxUnavailable, not both");
     }
 
@@ -269,8 +331,16 @@ class HelmChartTest {
         }
     }
 
+    /** The container's environment; a variable taken from a pod field reads {@code fieldRef:<path>}. */
     static Map<String, String> env(Container container) {
-        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, HelmChartTest::envValue));
+    }
+
+    private static String envValue(EnvVar variable) {
+        if (variable.getValueFrom() != null && variable.getValueFrom().getFieldRef() != null) {
+            return "fieldRef:" + variable.getValueFrom().getFieldRef().getFieldPath();
+        }
+        return variable.getValue();
     }
 
     static Map<String, String> mounts(Container container) {

@@ -35,7 +35,7 @@ import org.springframework.context.annotation.Configuration;
  *
  * <ul>
  *   <li>{@code publish --broker= --topic= --records=200k --record-size=1024 --max-outstanding=20000
- *       --warmup-records=20k}: {@link BackbonePublisher} as fast as the futures come back, timed after an untimed
+ *       --warmup=15s}: {@link BackbonePublisher} as fast as the futures come back, timed after an untimed
  *       warm-up;</li>
  *   <li>{@code listen --broker= --topic= --records=N --timeout=120s}: a no-op {@code @BackboneListener} in a new
  *       group reads N records already in the topic (from the first record handled to the Nth);</li>
@@ -115,7 +115,7 @@ public final class StarterLoadRun {
 
     static void publish(CommandLine options, PrintStream out) throws Exception {
         options.rejectUnknown(Set.of("broker", "topic", "records", "record-size", "max-outstanding", "linger",
-                "warmup-records"));
+                "warmup"));
         long records = options.number("records", 200_000, 1);
         int recordSize = options.intNumber("record-size", 1024, 64);
         Semaphore outstanding = new Semaphore(options.intNumber("max-outstanding", 20_000, 1));
@@ -124,13 +124,15 @@ public final class StarterLoadRun {
             String note = padding(recordSize);
             String topic = options.string("topic", "starter-publish");
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            long warmup = options.number("warmup-records", 20_000, 1);
-            for (long i = 0; i < warmup; i++) {
+            // Untimed: C2 compiles Jackson's, Reactor Netty's and the publisher's paths in the first seconds.
+            long warmupEnd = System.nanoTime() + options.duration("warmup", Duration.ofSeconds(15)).toNanos();
+            for (long i = 0; System.nanoTime() < warmupEnd; i++) {
                 outstanding.acquire();
                 publisher.publish(topic, new BenchEvent(i, 1_000_000_000_000L, note))
                         .whenComplete((r, e) -> outstanding.release());
             }
             publisher.publish(topic, new BenchEvent(0, 0, note)).get(30, TimeUnit.SECONDS);
+            ProcessCpu cpu = new ProcessCpu();
             long start = System.nanoTime();
             for (long i = 1; i <= records; i++) {
                 outstanding.acquire();
@@ -150,6 +152,7 @@ public final class StarterLoadRun {
                 throw new IllegalStateException("a publish failed", failure.get());
             }
             out.println(new ThroughputReport("starter publish", records, records * recordSize, 0, elapsed).format());
+            out.println(cpu.report(records));
         }
     }
 
@@ -162,6 +165,11 @@ public final class StarterLoadRun {
         try (ConfigurableApplicationContext context = start(ListenerService.class, options, group,
                 options.intNumber("concurrency", 1, 1))) {
             long deadline = System.nanoTime() + timeout.toNanos();
+            while (BenchListener.HANDLED.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            ProcessCpu cpu = new ProcessCpu();
+            long cpuFrom = BenchListener.HANDLED.get();
             while (BenchListener.HANDLED.get() < records && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
@@ -169,6 +177,7 @@ public final class StarterLoadRun {
             long elapsed = Math.max(1, BenchListener.LAST_NANOS.get() - BenchListener.FIRST_NANOS.get());
             out.println(new ThroughputReport("starter listen (no-op)", handled, handled * recordSize, 0, elapsed)
                     .format());
+            out.println(cpu.report(handled - cpuFrom));
         }
     }
 

@@ -9,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 /**
  * One segment's {@code .chain} file: fixed-size entries addressed by index (layout in {@link ChainDescriptor}).
  *
@@ -29,27 +31,32 @@ public final class ChainFile implements AutoCloseable {
     }
 
     /** Opens the file for reading and writing, creating it when missing. */
-    public static ChainFile openForWrite(Path path) throws IOException {
-        return new ChainFile(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+    public static ChainFile openForWrite(StorageFiles files, Path path) throws IOException {
+        return new ChainFile(path, files.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE));
     }
 
     /** Opens an existing file read-only. */
-    public static ChainFile openForRead(Path path) throws IOException {
-        return new ChainFile(path, FileChannel.open(path, StandardOpenOption.READ));
+    public static ChainFile openForRead(StorageFiles files, Path path) throws IOException {
+        return new ChainFile(path, files.open(path, StandardOpenOption.READ));
     }
 
     public Path path() {
         return path;
     }
 
-    /** Whole entries in the file; a torn trailing fragment does not count. */
+    /** Whole entries in the file, followed by {@link #hasTornFragment()} bytes that do not make one. */
     public int entryCount() throws IOException {
         long count = channel.size() / ENTRY_SIZE;
         if (count > Integer.MAX_VALUE) {
             throw new CorruptChainException(path, "more than " + Integer.MAX_VALUE + " entries: " + count);
         }
         return (int) count;
+    }
+
+    /** Whether the file ends in a fragment shorter than an entry (a torn write). */
+    public boolean hasTornFragment() throws IOException {
+        return channel.size() % ENTRY_SIZE != 0;
     }
 
     /**

@@ -1,14 +1,14 @@
 package dev.backbone.server.audit;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
+
+import dev.backbone.server.log.io.StorageFiles;
 
 /**
  * Which part of a partition's files a verification covers: per segment, the bytes {@code [0, endPosition)} of
@@ -39,26 +39,27 @@ public record ChainSnapshot(Path directory, List<Span> segments) {
      * Everything in the directory's files as they are now: every {@code .log} file whole, every entry of its
      * {@code .chain} file. For a directory no broker is writing to (a stopped broker, a copy, a backup).
      */
-    public static ChainSnapshot ofFiles(Path directory) throws IOException {
+    public static ChainSnapshot ofFiles(StorageFiles files, Path directory) throws IOException {
         List<Long> bases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            files.map(p -> ChainDescriptor.baseOffsetOf(p.getFileName().toString(), ChainDescriptor.SEGMENT_SUFFIX))
-                    .filter(base -> base >= 0)
-                    .forEach(bases::add);
+        for (Path file : files.list(directory)) {
+            long base = ChainDescriptor.baseOffsetOf(file.getFileName().toString(), ChainDescriptor.SEGMENT_SUFFIX);
+            if (base >= 0) {
+                bases.add(base);
+            }
         }
         bases.sort(Comparator.naturalOrder());
         List<Span> spans = new ArrayList<>(bases.size());
         for (long base : bases) {
-            long entries = sizeOrZero(ChainDescriptor.chainFile(directory, base)) / ChainDescriptor.ENTRY_SIZE;
-            spans.add(new Span(base, Files.size(ChainDescriptor.segmentFile(directory, base)),
+            long entries = sizeOrZero(files, ChainDescriptor.chainFile(directory, base)) / ChainDescriptor.ENTRY_SIZE;
+            spans.add(new Span(base, files.size(ChainDescriptor.segmentFile(directory, base)),
                     (int) Math.min(Integer.MAX_VALUE, entries)));
         }
         return new ChainSnapshot(directory, spans);
     }
 
-    private static long sizeOrZero(Path file) throws IOException {
+    private static long sizeOrZero(StorageFiles files, Path file) throws IOException {
         try {
-            return Files.size(file);
+            return files.size(file);
         } catch (NoSuchFileException e) {
             return 0;
         }

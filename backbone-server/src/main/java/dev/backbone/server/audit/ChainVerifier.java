@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 /**
  * Recomputes a partition's chain from its segment bytes and compares it with the stored links.
  *
@@ -24,16 +26,22 @@ public final class ChainVerifier {
     private static final int WINDOW_BYTES = 256 * 1024;
     private static final int ENTRIES_PER_READ = 1024;
 
+    private final StorageFiles files;
     private final ChainHasher hasher = new ChainHasher();
     private final ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
     private final ByteBuffer entries = ByteBuffer.allocate(ENTRIES_PER_READ * ChainDescriptor.ENTRY_SIZE);
+
+    /** A verifier reading the files through {@code files}. */
+    public ChainVerifier(StorageFiles files) {
+        this.files = files;
+    }
 
     /** Verifies the snapshot; {@code claim} (nullable) is a head recorded earlier that must be in the chain. */
     public ChainVerification verify(ChainSnapshot snapshot, ChainClaim claim) throws IOException {
         Path directory = snapshot.directory();
         Optional<ChainAnchor> anchor;
         try {
-            anchor = ChainAnchor.read(directory);
+            anchor = ChainAnchor.read(files, directory);
         } catch (CorruptChainException e) {
             long at = snapshot.segments().isEmpty() ? 0 : snapshot.segments().get(0).baseOffset();
             return ChainVerification.broken(0, at, ChainBreak.ANCHOR_CORRUPT, e.getMessage());
@@ -60,7 +68,7 @@ public final class ChainVerifier {
         Path chainPath = ChainDescriptor.chainFile(directory, span.baseOffset());
         FileChannel segment;
         try {
-            segment = FileChannel.open(segmentPath, StandardOpenOption.READ);
+            segment = files.open(segmentPath, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             return walk.broken(span.baseOffset(), ChainBreak.MISSING_SEGMENT, segmentPath + " does not exist");
         }
@@ -107,9 +115,9 @@ public final class ChainVerifier {
         }
     }
 
-    private static ChainFile openChain(Path chainPath) throws IOException {
+    private ChainFile openChain(Path chainPath) throws IOException {
         try {
-            return ChainFile.openForRead(chainPath);
+            return ChainFile.openForRead(files, chainPath);
         } catch (NoSuchFileException e) {
             return null;
         }

@@ -3,7 +3,6 @@ package dev.backbone.server.audit;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.server.log.AppendObserver;
@@ -47,9 +45,10 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
     private static final long RETRY_PAUSE_MS = 50;
 
     private final String name;
+    private final StorageFiles files;
+    private final DurableFiles durable;
     private final Path directory;
     private final Executor syncExecutor;
-    private final DurableFiles durable = new DurableFiles(StorageFiles.real());
     private final ReentrantLock lock = new ReentrantLock();
     private final ChainHasher hasher = new ChainHasher();
     private final ByteBuffer window = ByteBuffer.allocate(64 * 1024);
@@ -62,7 +61,9 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
     private long generation;
     private boolean closed;
 
-    private PartitionChain(String name, Path directory, Executor syncExecutor) {
+    private PartitionChain(StorageFiles files, String name, Path directory, Executor syncExecutor) {
+        this.files = files;
+        this.durable = new DurableFiles(files);
         this.name = name;
         this.directory = directory;
         this.syncExecutor = syncExecutor;
@@ -75,7 +76,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
      * @param syncExecutor runs the fsync and close of a chain file once its segment rolled, off the append lock
      */
     public static PartitionChain attach(PartitionLog log, Executor syncExecutor) throws IOException {
-        PartitionChain chain = open(log.topicPartition().toString(), log.directory(), syncExecutor);
+        PartitionChain chain = open(log.files(), log.topicPartition().toString(), log.directory(), syncExecutor);
         try {
             log.addAppendObserver(chain);
             chain.catchUp();
@@ -98,12 +99,14 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
      * files of segments that no longer exist are folded into the anchor or dropped, trailing entries the
      * segments no longer hold are dropped, and missing entries are computed from the segment bytes.
      *
+     * @param files        the file system the partition's files are on (the engine's)
      * @param name         the partition's name, for log messages
      * @param directory    the partition directory holding the {@code .log} segment files
      * @param syncExecutor runs the fsync and close of a chain file once its segment rolled
      */
-    public static PartitionChain open(String name, Path directory, Executor syncExecutor) throws IOException {
-        PartitionChain chain = new PartitionChain(name, directory, syncExecutor);
+    public static PartitionChain open(StorageFiles files, String name, Path directory, Executor syncExecutor)
+            throws IOException {
+        PartitionChain chain = new PartitionChain(files, name, directory, syncExecutor);
         chain.lock.lock();
         try {
             chain.recover();
@@ -233,7 +236,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
      * @param claim a head recorded earlier that must be in the chain, or {@code null}
      */
     public ChainVerification verify(ChainClaim claim) throws IOException {
-        ChainVerifier verifier = new ChainVerifier();
+        ChainVerifier verifier = new ChainVerifier(files);
         for (int attempt = 1; ; attempt++) {
             long before;
             ChainSnapshot snapshot;
@@ -318,9 +321,9 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
     }
 
     /** Retention may rename the file at any moment, so existence and size are one question, not two. */
-    private static long sizeOr(Path file, long whenMissing) throws IOException {
+    private long sizeOr(Path file, long whenMissing) throws IOException {
         try {
-            return Files.size(file);
+            return files.size(file);
         } catch (NoSuchFileException e) {
             return whenMissing;
         }
@@ -351,7 +354,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
                 && anchor.map(a -> a.nextOffset() < firstSegment).orElse(true)) {
             // Retention deleted these segments but the process stopped before the anchor moved: move it now.
             for (long base : orphans.headSet(firstSegment, false).descendingSet()) {
-                try (ChainFile file = ChainFile.openForRead(ChainDescriptor.chainFile(directory, base))) {
+                try (ChainFile file = ChainFile.openForRead(files, ChainDescriptor.chainFile(directory, base))) {
                     int count = file.entryCount();
                     ChainEntry last = count == 0 ? null : file.readEntry(count - 1);
                     if (last != null) {
@@ -365,7 +368,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
         }
         for (long base : orphans) {
             LOG.log(Level.INFO, name + ": deleting the chain file of segment " + base + ", which no longer exists");
-            Files.deleteIfExists(ChainDescriptor.chainFile(directory, base));
+            files.deleteIfExists(ChainDescriptor.chainFile(directory, base));
         }
     }
 
@@ -392,7 +395,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
             SegmentChainState previous = active == null ? null : active.state();
             SegmentChainState state = previous == null ? new SegmentChainState(next, anchorLink, anchorLastOffset)
                     : new SegmentChainState(next, previous.lastLink, previous.lastOffset);
-            active = new SegmentChainWriter(name, directory, state, hasher, window);
+            active = new SegmentChainWriter(name, files, directory, state, hasher, window);
             segments.put(next, state);
             active.reconcile();
         }
@@ -418,7 +421,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
         generation++;
         for (SegmentChainState state : dropped) {
             segments.remove(state.baseOffset);
-            Files.deleteIfExists(ChainDescriptor.chainFile(directory, state.baseOffset));
+            files.deleteIfExists(ChainDescriptor.chainFile(directory, state.baseOffset));
         }
         recount();
     }
@@ -437,7 +440,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
     /** The size of a segment file; 0 once retention renamed it away. */
     private long segmentSize(long baseOffset) throws IOException {
         try {
-            return Files.size(ChainDescriptor.segmentFile(directory, baseOffset));
+            return files.size(ChainDescriptor.segmentFile(directory, baseOffset));
         } catch (NoSuchFileException e) {
             return 0;
         }
@@ -445,7 +448,7 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
 
     private Optional<ChainAnchor> readAnchor() throws IOException {
         try {
-            return ChainAnchor.read(directory);
+            return ChainAnchor.read(files, directory);
         } catch (CorruptChainException e) {
             // Left in place so verification keeps reporting it; the chain continues from genesis meanwhile.
             LOG.log(Level.ERROR, name + ": " + e.getMessage());
@@ -455,13 +458,11 @@ public final class PartitionChain implements AppendObserver, AutoCloseable {
 
     private TreeSet<Long> listBases(String suffix) throws IOException {
         TreeSet<Long> bases = new TreeSet<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            files.forEach(p -> {
-                long base = ChainDescriptor.baseOffsetOf(p.getFileName().toString(), suffix);
-                if (base >= 0) {
-                    bases.add(base);
-                }
-            });
+        for (Path file : files.list(directory)) {
+            long base = ChainDescriptor.baseOffsetOf(file.getFileName().toString(), suffix);
+            if (base >= 0) {
+                bases.add(base);
+            }
         }
         return bases;
     }

@@ -6,10 +6,11 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import dev.backbone.server.log.io.StorageFiles;
 
 /**
  * Extends one segment's chain file: from batches handed over by the engine, from the segment file when the
@@ -27,6 +28,7 @@ final class SegmentChainWriter implements AutoCloseable {
     private static final int FLUSH_ENTRIES = 1024;
 
     private final String name;
+    private final StorageFiles files;
     private final Path segmentPath;
     private final ChainFile file;
     private final SegmentChainState state;
@@ -40,11 +42,12 @@ final class SegmentChainWriter implements AutoCloseable {
     private long pendingLastOffset;
     private long pendingEndPosition;
 
-    SegmentChainWriter(String name, Path directory, SegmentChainState state, ChainHasher hasher, ByteBuffer window)
-            throws IOException {
+    SegmentChainWriter(String name, StorageFiles files, Path directory, SegmentChainState state, ChainHasher hasher,
+                       ByteBuffer window) throws IOException {
         this.name = name;
+        this.files = files;
         this.segmentPath = ChainDescriptor.segmentFile(directory, state.baseOffset);
-        this.file = ChainFile.openForWrite(ChainDescriptor.chainFile(directory, state.baseOffset));
+        this.file = ChainFile.openForWrite(files, ChainDescriptor.chainFile(directory, state.baseOffset));
         this.state = state;
         this.hasher = hasher;
         this.window = window;
@@ -65,7 +68,7 @@ final class SegmentChainWriter implements AutoCloseable {
         int original = file.entryCount();
         FileChannel segment;
         try {
-            segment = FileChannel.open(segmentPath, StandardOpenOption.READ);
+            segment = files.open(segmentPath, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             // Retention removed the segment meanwhile: its entries stay as they are, to become the anchor.
             int count = original;
@@ -93,7 +96,7 @@ final class SegmentChainWriter implements AutoCloseable {
             }
         }
         state.resetTo(count, last);
-        boolean fragment = file.entryCount() * (long) ENTRY_SIZE != Files.size(file.path());
+        boolean fragment = file.hasTornFragment();
         if (count != original || fragment) {
             file.truncate(count);
             if (count != original) {
@@ -113,7 +116,7 @@ final class SegmentChainWriter implements AutoCloseable {
         if (position <= state.endPosition) {
             return;
         }
-        try (FileChannel segment = FileChannel.open(segmentPath, StandardOpenOption.READ)) {
+        try (FileChannel segment = files.open(segmentPath, StandardOpenOption.READ)) {
             long end = Math.min(position, segment.size());
             BatchCursor cursor = new BatchCursor(segment, window).reset(state.endPosition, end);
             BatchCursor.Step step;

@@ -88,6 +88,7 @@ class BrokerConfiguration {
     BackboneMetrics backboneMetrics(MeterRegistry meterRegistry, LogManager logManager) {
         BackboneMetrics metrics = new BackboneMetrics(meterRegistry);
         logManager.addFlushListener((tp, nanos, offsets) -> metrics.recordFsync(nanos));
+        metrics.bindOpenSegmentFiles(logManager::openSegmentFiles, logManager.maxOpenSegmentFiles());
         return metrics;
     }
 

@@ -81,6 +81,11 @@ final class LocalPartitionLog implements PartitionLog {
     private volatile long logStartOffset;
     private volatile boolean closed;
     private volatile IOException failure;
+    /**
+     * Opened after a clean shutdown and neither appended to nor trimmed by retention since: its files are as durable
+     * as the last clean close left them, so closing it writes and fsyncs nothing.
+     */
+    private volatile boolean untouchedSinceCleanOpen;
 
     // Guarded by appendLock.
     private long nextOffset;
@@ -91,9 +96,11 @@ final class LocalPartitionLog implements PartitionLog {
     private boolean flushClosed;
 
     private LocalPartitionLog(StorageFiles files, OpenFileBudget budget, TopicPartition topicPartition, Path dir,
-                              LogConfig config, List<LogSegment> loaded, long logStartCheckpoint, Clock clock,
-                              Flusher flusher, ScheduledExecutorService scheduler, Duration fileDeleteDelay) {
+                              LogConfig config, List<LogSegment> loaded, long logStartCheckpoint, boolean cleanOpen,
+                              Clock clock, Flusher flusher, ScheduledExecutorService scheduler,
+                              Duration fileDeleteDelay) {
         this.files = files;
+        this.untouchedSinceCleanOpen = cleanOpen;
         this.budget = budget;
         this.topicPartition = topicPartition;
         this.dir = dir;
@@ -128,10 +135,10 @@ final class LocalPartitionLog implements PartitionLog {
                                   long logStartCheckpoint, Clock clock, Flusher flusher,
                                   ScheduledExecutorService scheduler, Duration fileDeleteDelay)
             throws IOException {
-        List<LogSegment> loaded = LogLoader.load(files, budget, dir, config, recoveryPoint, cleanShutdown,
+        LogLoader.Loaded loaded = LogLoader.load(files, budget, dir, config, recoveryPoint, cleanShutdown,
                 logStartCheckpoint, clock.millis());
-        return new LocalPartitionLog(files, budget, topicPartition, dir, config, loaded, logStartCheckpoint, clock,
-                flusher, scheduler, fileDeleteDelay);
+        return new LocalPartitionLog(files, budget, topicPartition, dir, config, loaded.segments(),
+                logStartCheckpoint, cleanShutdown && loaded.asLeft(), clock, flusher, scheduler, fileDeleteDelay);
     }
 
     @Override
@@ -219,6 +226,7 @@ final class LocalPartitionLog implements PartitionLog {
         appendLock.lock();
         try {
             ensureWritable();
+            untouchedSinceCleanOpen = false;
             firstOffset = nextOffset;
             precondition.check(firstOffset);
             requestFlush = maybeRoll(cfg, totalBytes, recordCount, nowMs);
@@ -575,6 +583,7 @@ final class LocalPartitionLog implements PartitionLog {
             if (doomed.isEmpty()) {
                 return 0;
             }
+            untouchedSinceCleanOpen = false;
             for (LogSegment segment : doomed) {
                 segments.remove(segment.baseOffset());
             }
@@ -626,9 +635,11 @@ final class LocalPartitionLog implements PartitionLog {
         synchronized (flushMonitor) {
             LogEnd end = written;
             try {
-                active.trimZeros();
-                flushUpTo(end);
-                active.writeIndexes(true);
+                if (!untouchedSinceCleanOpen) {
+                    active.trimZeros();
+                    flushUpTo(end);
+                    active.writeIndexes(true);
+                }
                 advanceVisible(end);
                 waiters.completeUpTo(end.offset());
             } catch (IOException e) {

@@ -28,14 +28,23 @@ final class LogLoader {
     private LogLoader() {
     }
 
-    /** The segments, oldest first, the last one active; never empty. */
-    static List<LogSegment> load(StorageFiles files, OpenFileBudget budget, Path dir, LogConfig config,
+    /**
+     * What loading found.
+     *
+     * @param segments the segments, oldest first, the last one active; never empty
+     * @param asLeft   whether the files were taken as they were: none created, scanned, rebuilt or dropped
+     */
+    record Loaded(List<LogSegment> segments, boolean asLeft) {
+    }
+
+    static Loaded load(StorageFiles files, OpenFileBudget budget, Path dir, LogConfig config,
                                  long recoveryPoint, boolean cleanShutdown, long logStartCheckpoint, long nowMs)
             throws IOException {
         files.createDirectories(dir);
         TreeSet<Long> bases = cleanDirectory(files, dir);
         if (bases.isEmpty()) {
-            return List.of(LogSegment.create(files, budget, dir, Math.max(0, logStartCheckpoint), nowMs));
+            return new Loaded(List.of(LogSegment.create(files, budget, dir, Math.max(0, logStartCheckpoint), nowMs)),
+                    false);
         }
         List<LogSegment> opened = new ArrayList<>();
         try {
@@ -95,7 +104,7 @@ final class LogLoader {
                 segment.seal(rescanned.contains(segment));
             }
         }
-        return result;
+        return new Loaded(result, rescanned.isEmpty() && result.size() == opened.size());
     }
 
     private static void closeAll(List<LogSegment> segments, IOException failure) {

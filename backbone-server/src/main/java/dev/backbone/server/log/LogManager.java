@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,7 +68,7 @@ public final class LogManager implements AutoCloseable {
     private final Map<TopicPartition, Long> recoveryPoints;
     private final Map<TopicPartition, Long> logStarts;
     private final Set<TopicPartition> onDisk = ConcurrentHashMap.newKeySet();
-    private final Set<TopicPartition> openedOnce = new HashSet<>();
+    private final Set<TopicPartition> openedOnce = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<TopicPartition, LocalPartitionLog> logs = new ConcurrentHashMap<>();
     private final Flusher flusher;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -134,6 +133,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     private void scanDataDirectory() throws IOException {
+        List<Path> candidates = new ArrayList<>();
         for (Path entry : files.list(dataDir)) {
             if (!files.isDirectory(entry)) {
                 continue;
@@ -143,8 +143,20 @@ public final class LogManager implements AutoCloseable {
                 deleteRecursively(files, entry);
                 continue;
             }
-            Matcher matcher = PARTITION_DIRECTORY.matcher(name);
-            if (matcher.matches() && holdsSegments(entry)) {
+            if (PARTITION_DIRECTORY.matcher(name).matches()) {
+                candidates.add(entry);
+            }
+        }
+        for (ParallelTasks.Outcome<Path, Boolean> listed : ParallelTasks.runAll("backbone-log-scan", candidates,
+                this::holdsSegments)) {
+            if (listed.failure() instanceof IOException e) {
+                throw e;
+            } else if (listed.failure() != null) {
+                throw new IOException("listing " + listed.item() + " failed", listed.failure());
+            }
+            if (listed.value()) {
+                Matcher matcher = PARTITION_DIRECTORY.matcher(listed.item().getFileName().toString());
+                matcher.matches();
                 onDisk.add(new TopicPartition(matcher.group(1), Integer.parseInt(matcher.group(2))));
             }
         }
@@ -193,33 +205,93 @@ public final class LogManager implements AutoCloseable {
         checkDirectoryName(tp);
         synchronized (lifecycle) {
             ensureOpen();
-            LocalPartitionLog existing = logs.get(tp);
-            if (existing != null) {
-                return existing;
-            }
-            Path dir = dataDir.resolve(tp.directoryName());
-            boolean existed = files.isDirectory(dir);
-            LocalPartitionLog log = null;
-            try {
-                log = LocalPartitionLog.open(files, openFiles, tp, dir, config,
-                        recoveryPoints.getOrDefault(tp, 0L), cleanShutdown, logStarts.getOrDefault(tp, -1L),
-                        options.clock(), flusher, scheduler, options.fileDeleteDelay());
-                if (!existed) {
-                    durable.syncDirectory(dataDir);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (log != null) {
-                    closeAfterFailure(log, e);
-                }
-                if (!existed) {
-                    removeHalfCreated(dir, e);
-                }
-                throw e;
-            }
-            logs.put(tp, log);
-            openedOnce.add(tp);
-            return log;
+            return openLocked(tp, config);
         }
+    }
+
+    /**
+     * {@link #openOrCreate} for many partitions at once, on a few threads (see {@link ParallelTasks}): how a broker
+     * with thousands of partitions starts in seconds. When one cannot be opened, those this call opened are closed
+     * again and the first failure is thrown.
+     *
+     * @return the open log of every partition asked for
+     */
+    public Map<TopicPartition, PartitionLog> openAll(Map<TopicPartition, LogConfig> wanted) throws IOException {
+        wanted.forEach((tp, config) -> {
+            Objects.requireNonNull(config, "config");
+            checkDirectoryName(tp);
+        });
+        synchronized (lifecycle) {
+            ensureOpen();
+            List<TopicPartition> toOpen = new ArrayList<>();
+            for (TopicPartition tp : wanted.keySet()) {
+                if (!logs.containsKey(tp)) {
+                    toOpen.add(tp);
+                }
+            }
+            // The threads run under this thread's hold of the lifecycle lock: nothing else opens, deletes or closes.
+            List<ParallelTasks.Outcome<TopicPartition, LocalPartitionLog>> outcomes = ParallelTasks.runAll(
+                    "backbone-log-open", toOpen, tp -> openLocked(tp, wanted.get(tp)));
+            failIfAnyFailed(outcomes);
+            Map<TopicPartition, PartitionLog> opened = new HashMap<>();
+            for (TopicPartition tp : wanted.keySet()) {
+                opened.put(tp, logs.get(tp));
+            }
+            return opened;
+        }
+    }
+
+    private void failIfAnyFailed(List<ParallelTasks.Outcome<TopicPartition, LocalPartitionLog>> outcomes)
+            throws IOException {
+        Exception failure = null;
+        for (ParallelTasks.Outcome<TopicPartition, LocalPartitionLog> outcome : outcomes) {
+            if (outcome.failure() != null && failure == null) {
+                failure = outcome.failure();
+            }
+        }
+        if (failure == null) {
+            return;
+        }
+        for (ParallelTasks.Outcome<TopicPartition, LocalPartitionLog> outcome : outcomes) {
+            if (outcome.value() != null) {
+                logs.remove(outcome.item());
+                closeAfterFailure(outcome.value(), failure);
+            }
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        throw (RuntimeException) failure;
+    }
+
+    /** lifecycle held by this thread or by the thread that runs this on a pool. */
+    private LocalPartitionLog openLocked(TopicPartition tp, LogConfig config) throws IOException {
+        LocalPartitionLog existing = logs.get(tp);
+        if (existing != null) {
+            return existing;
+        }
+        Path dir = dataDir.resolve(tp.directoryName());
+        boolean existed = files.isDirectory(dir);
+        LocalPartitionLog log = null;
+        try {
+            log = LocalPartitionLog.open(files, openFiles, tp, dir, config,
+                    recoveryPoints.getOrDefault(tp, 0L), cleanShutdown, logStarts.getOrDefault(tp, -1L),
+                    options.clock(), flusher, scheduler, options.fileDeleteDelay());
+            if (!existed) {
+                durable.syncDirectory(dataDir);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                closeAfterFailure(log, e);
+            }
+            if (!existed) {
+                removeHalfCreated(dir, e);
+            }
+            throw e;
+        }
+        logs.put(tp, log);
+        openedOnce.add(tp);
+        return log;
     }
 
     private static void closeAfterFailure(LocalPartitionLog log, Exception failure) {
@@ -378,13 +450,19 @@ public final class LogManager implements AutoCloseable {
         synchronized (lifecycle) {
             IOException problem = null;
             boolean clean = cleanShutdown || openedOnce.containsAll(onDisk);
-            for (LocalPartitionLog log : new ArrayList<>(logs.values())) {
-                try {
-                    log.close();
-                } catch (IOException e) {
+            // Each close may fsync a few files: many at once keep the disk busy instead of waiting for it in turn.
+            for (ParallelTasks.Outcome<LocalPartitionLog, Boolean> closed : ParallelTasks.runAll("backbone-log-close",
+                    new ArrayList<>(logs.values()), log -> {
+                        log.close();
+                        return log.closedCleanly();
+                    })) {
+                if (closed.failure() instanceof IOException e) {
                     problem = first(problem, e);
+                } else if (closed.failure() != null) {
+                    problem = first(problem, new IOException("closing " + closed.item().topicPartition()
+                            + " failed", closed.failure()));
                 }
-                clean &= log.closedCleanly();
+                clean &= closed.failure() == null && closed.value();
             }
             try {
                 writeCheckpoints();

@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  *   <li>{@code backbone_produce_latency_seconds}, {@code backbone_fetch_latency_seconds}: histograms from the
  *       request's arrival to its answer (a fetch's includes its long-poll wait)</li>
  *   <li>{@code backbone_long_polls_waiting}: fetches parked until data arrives</li>
+ *   <li>{@code backbone_log_open_segment_files}, {@code backbone_log_open_segment_files_max}: segment and key
+ *       chain files the log manager holds open now, and the bound it closes idle ones down to (descriptors of the
+ *       whole process are Spring Boot's {@code process_files_open_files} and {@code process_files_max_files})</li>
  *   <li>{@code backbone_log_fsync_seconds}: histogram of group-commit fsyncs, all partitions together (a tag per
  *       partition would multiply the histogram's series by the partition count)</li>
  * </ul>
@@ -40,6 +43,8 @@ public final class BackboneMetrics {
     public static final String FETCH_LATENCY = "backbone.fetch.latency";
     public static final String LONG_POLLS_WAITING = "backbone.long.polls.waiting";
     public static final String LOG_FSYNC = "backbone.log.fsync";
+    public static final String OPEN_SEGMENT_FILES = "backbone.log.open.segment.files";
+    public static final String OPEN_SEGMENT_FILES_MAX = "backbone.log.open.segment.files.max";
 
     /**
      * Fixed histogram buckets, 15 per timer: a percentile histogram would publish about 70 per topic, too many
@@ -89,6 +94,14 @@ public final class BackboneMetrics {
     public void bindLongPollsWaiting(Supplier<Number> waiting) {
         Gauge.builder(LONG_POLLS_WAITING, waiting).description("Fetches waiting for data to arrive")
                 .register(registry);
+    }
+
+    /** Publishes the open segment and key chain files, read at each scrape, and their bound. */
+    public void bindOpenSegmentFiles(Supplier<Number> open, int max) {
+        Gauge.builder(OPEN_SEGMENT_FILES, open)
+                .description("Segment and key chain files held open by the log manager").register(registry);
+        Gauge.builder(OPEN_SEGMENT_FILES_MAX, () -> max)
+                .description("The bound idle segment and key chain files are closed down to").register(registry);
     }
 
     public void removeTopic(String topic) {

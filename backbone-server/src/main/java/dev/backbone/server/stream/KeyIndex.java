@@ -45,6 +45,9 @@ public final class KeyIndex implements Closeable {
     private final KeyChainFile chain;
     private final KeyTable table;
     private long coveredOffset;
+    /** Chain size and covered offset of the snapshot on disk, while they still describe the index; else -1. */
+    private long savedChainSize = -1;
+    private long savedCoveredOffset = -1;
     private IOException failure;
     private boolean closed;
 
@@ -88,6 +91,10 @@ public final class KeyIndex implements Closeable {
             KeyIndex index = new KeyIndex(files, directory, hasher, chain, table,
                     snapshot.map(KeyIndexSnapshot.Header::coveredOffset).orElse(0L));
             index.replayChain(snapshot.map(KeyIndexSnapshot.Header::chainSize).orElse(0L), logEndOffset);
+            if (snapshot.isPresent()) {
+                index.savedChainSize = snapshot.get().chainSize();
+                index.savedCoveredOffset = snapshot.get().coveredOffset();
+            }
             return index;
         } catch (IOException | RuntimeException e) {
             chain.close();
@@ -197,6 +204,8 @@ public final class KeyIndex implements Closeable {
         checkOpen();
         chain.discardPending();
         KeyIndexSnapshot.delete(files, directory);
+        savedChainSize = -1;
+        savedCoveredOffset = -1;
         table.clear();
         coveredOffset = 0;
         failure = null;
@@ -238,7 +247,11 @@ public final class KeyIndex implements Closeable {
         return new KeyChainWalk(visibleVersion, entries);
     }
 
-    /** Flushes, fsyncs and saves the table, so that the next open reads no chain. */
+    /**
+     * Flushes, fsyncs and saves the table, so that the next open reads no chain. An index that is still what its
+     * snapshot on disk says (an idle partition since the last clean close) writes nothing: a broker with thousands
+     * of partitions then stops in seconds.
+     */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -248,8 +261,10 @@ public final class KeyIndex implements Closeable {
         try {
             if (failure == null) {
                 chain.flush();
-                chain.force();
-                KeyIndexSnapshot.write(durable, directory, chain.flushedSize(), coveredOffset, table);
+                if (chain.flushedSize() != savedChainSize || coveredOffset != savedCoveredOffset) {
+                    chain.force();
+                    KeyIndexSnapshot.write(durable, directory, chain.flushedSize(), coveredOffset, table);
+                }
             }
         } finally {
             chain.close();

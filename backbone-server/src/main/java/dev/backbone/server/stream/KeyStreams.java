@@ -1,11 +1,15 @@
 package dev.backbone.server.stream;
 
+import dev.backbone.server.log.ParallelTasks;
 import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.TopicPartition;
 import dev.backbone.server.topic.Topic;
 import dev.backbone.server.topic.TopicListener;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -36,22 +40,31 @@ public final class KeyStreams implements TopicListener, AutoCloseable {
 
     @Override
     public void topicCreated(Topic topic) {
-        if (topic.isInternal()) {
-            return;
+        topicsExisting(List.of(topic));
+    }
+
+    /** Opens the indexes of many partitions on a few threads: each open reads files and waits for the disk. */
+    @Override
+    public void topicsExisting(Collection<Topic> topics) {
+        List<PartitionLog> logs = new ArrayList<>();
+        for (Topic topic : topics) {
+            if (!topic.isInternal()) {
+                logs.addAll(topic.partitions());
+            }
         }
-        for (PartitionLog log : topic.partitions()) {
-            TopicPartition tp = log.topicPartition();
-            try {
-                PartitionKeyIndex index = PartitionKeyIndex.open(log, hasher, catchUpExecutor);
-                PartitionKeyIndex previous = indexes.put(tp, index);
-                failures.remove(tp);
-                if (previous != null) {
-                    previous.close();
-                }
-            } catch (IOException | RuntimeException e) {
+        for (ParallelTasks.Outcome<PartitionLog, PartitionKeyIndex> opened : ParallelTasks.runAll(
+                "backbone-key-index-open", logs, log -> PartitionKeyIndex.open(log, hasher, catchUpExecutor))) {
+            TopicPartition tp = opened.item().topicPartition();
+            if (opened.failure() != null) {
                 // The topic still works; only its key streams answer "unavailable" until the next start.
-                LOG.log(Level.ERROR, "could not open the key index of " + tp, e);
-                failures.put(tp, e);
+                LOG.log(Level.ERROR, "could not open the key index of " + tp, opened.failure());
+                failures.put(tp, opened.failure());
+                continue;
+            }
+            PartitionKeyIndex previous = indexes.put(tp, opened.value());
+            failures.remove(tp);
+            if (previous != null) {
+                closeQuietly(previous);
             }
         }
     }
@@ -87,7 +100,11 @@ public final class KeyStreams implements TopicListener, AutoCloseable {
     /** Closes every index, saving each one's table so that the next start reads no chain. */
     @Override
     public void close() {
-        indexes.values().forEach(KeyStreams::closeQuietly);
+        // An index changed since it was opened fsyncs its chain and writes a snapshot: many at once, not in turn.
+        ParallelTasks.runAll("backbone-key-index-close", List.copyOf(indexes.values()), index -> {
+            closeQuietly(index);
+            return null;
+        });
         indexes.clear();
     }
 

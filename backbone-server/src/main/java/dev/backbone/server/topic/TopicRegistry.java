@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,9 +57,28 @@ public final class TopicRegistry {
             stored.put(topic.name(), topic);
         }
         adoptOrphanPartitions(stored);
-        for (TopicStore.StoredTopic topic : stored.values()) {
+        openAtStart(stored.values());
+    }
+
+    /** Opens every partition of every topic at once: the engine spreads them over a few threads. */
+    private void openAtStart(Collection<TopicStore.StoredTopic> stored) throws IOException {
+        Map<String, TopicConfig> configs = new HashMap<>();
+        Map<TopicPartition, LogConfig> wanted = new HashMap<>();
+        for (TopicStore.StoredTopic topic : stored) {
             TopicConfig config = TopicConfig.parse(topic.config(), options.defaultLogConfig());
-            topics.put(topic.name(), open(topic.name(), topic.partitions(), config));
+            configs.put(topic.name(), config);
+            LogConfig logConfig = config.toLogConfig();
+            for (int p = 0; p < topic.partitions(); p++) {
+                wanted.put(new TopicPartition(topic.name(), p), logConfig);
+            }
+        }
+        Map<TopicPartition, PartitionLog> opened = logManager.openAll(wanted);
+        for (TopicStore.StoredTopic topic : stored) {
+            List<PartitionLog> logs = new ArrayList<>(topic.partitions());
+            for (int p = 0; p < topic.partitions(); p++) {
+                logs.add(opened.get(new TopicPartition(topic.name(), p)));
+            }
+            topics.put(topic.name(), new Topic(topic.name(), configs.get(topic.name()), logs));
         }
     }
 
@@ -269,7 +290,7 @@ public final class TopicRegistry {
         changeLock.lock();
         try {
             listeners.add(listener);
-            topics.values().forEach(listener::topicCreated);
+            listener.topicsExisting(List.copyOf(topics.values()));
         } finally {
             changeLock.unlock();
         }

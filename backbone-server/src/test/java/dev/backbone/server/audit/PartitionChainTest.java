@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.backbone.server.log.io.StorageFiles;
+
 class PartitionChainTest {
 
     @TempDir
@@ -38,14 +40,14 @@ class PartitionChainTest {
 
     private FileLogFixture openFixture() throws IOException {
         FileLogFixture log = new FileLogFixture(dir, 4096);
-        chain = PartitionChain.open("t-0", dir, Runnable::run);
+        chain = PartitionChain.open(StorageFiles.real(), "t-0", dir, Runnable::run);
         log.attach(chain);
         return log;
     }
 
     private void reopen(FileLogFixture log) throws IOException {
         chain.close();
-        chain = PartitionChain.open("t-0", dir, Runnable::run);
+        chain = PartitionChain.open(StorageFiles.real(), "t-0", dir, Runnable::run);
         log.attach(chain);
     }
 
@@ -190,7 +192,7 @@ class PartitionChainTest {
         try (FileChannel channel = FileChannel.open(active, StandardOpenOption.WRITE)) {
             channel.truncate((entries / 2) * ChainDescriptor.ENTRY_SIZE + 17);
         }
-        chain = PartitionChain.open("t-0", dir, Runnable::run);
+        chain = PartitionChain.open(StorageFiles.real(), "t-0", dir, Runnable::run);
         log.attach(chain);
 
         assertThat(chain.head()).isEqualTo(head);
@@ -207,7 +209,7 @@ class PartitionChainTest {
         FileLogFixture.Stored last = stored.get(stored.size() - 1);
         log.truncateActive(last.position());
 
-        chain = PartitionChain.open("t-0", dir, Runnable::run);
+        chain = PartitionChain.open(StorageFiles.real(), "t-0", dir, Runnable::run);
         log.attach(chain);
 
         assertThat(chain.head().batches()).isEqualTo(stored.size() - 1);
@@ -234,7 +236,7 @@ class PartitionChainTest {
         Files.delete(ChainDescriptor.segmentFile(dir, bases.get(0)));
         Files.delete(ChainDescriptor.segmentFile(dir, bases.get(1)));
 
-        chain = PartitionChain.open("t-0", dir, Runnable::run);
+        chain = PartitionChain.open(StorageFiles.real(), "t-0", dir, Runnable::run);
         fresh.attach(chain);
 
         assertThat(ChainAnchor.read(dir)).get().extracting(ChainAnchor::nextOffset).isEqualTo(bases.get(2));

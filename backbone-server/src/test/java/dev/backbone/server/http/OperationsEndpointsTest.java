@@ -34,6 +34,9 @@ class OperationsEndpointsTest extends BrokerIntegrationTest {
         assertThat(text).containsPattern("backbone_log_size_bytes\\{partition=\"1\",topic=\"metered\"} [1-9]");
         assertThat(text).contains("backbone_long_polls_waiting ");
         assertThat(text).contains("backbone_log_fsync_seconds");
+        assertThat(text).containsPattern("backbone_log_open_segment_files [1-9]");
+        assertThat(text).containsPattern("backbone_log_open_segment_files_max [1-9]");
+        assertThat(text).containsPattern("process_files_open_files [1-9]");
 
         client().delete().uri("/v1/topics/metered").exchange().expectStatus().isNoContent();
         String after = new String(client().get().uri("/actuator/prometheus").exchange().expectBody().returnResult()

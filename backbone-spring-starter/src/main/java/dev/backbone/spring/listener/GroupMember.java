@@ -38,8 +38,8 @@ import org.apache.commons.logging.LogFactory;
  * may still be finishing its record of it (the previous owner hears of the rebalance within its own heartbeat
  * interval). Commits only carry offsets above the last commit, so committed offsets only move forward.
  *
- * <p>Reading: while records flow, the member reads its partitions in the binary format ({@link PartitionFetches},
- * no waiting); when none has anything new it long-polls the group fetch, which the broker wakes on a record or a
+ * <p>Reading: while it is behind, the member reads its partitions in the binary format ({@link PartitionFetches},
+ * no waiting); once it has caught up it long-polls the group fetch, which the broker wakes on a record or a
  * rebalance, and which finds where a partition without a committed offset starts.
  *
  * <p>Thread-safety: the {@link MemberPartitions} are shared between the processing thread and the heartbeat
@@ -76,6 +76,13 @@ final class GroupMember implements Runnable {
     private volatile boolean running = true;
 
     private volatile boolean paused;
+
+    /**
+     * Whether the last fetch left records behind in some partition. Only then does the member read binary without
+     * waiting; a member that has caught up long-polls, so at a low rate it sends one fetch per wake-up rather than
+     * a round of empty reads.
+     */
+    private boolean behind = true;
 
     private final InFlightFetch inFlight = new InFlightFetch();
 
@@ -114,7 +121,7 @@ final class GroupMember implements Runnable {
                 join();
             } else if (paused) {
                 sleepMillis(50);
-            } else if (!readPartitions()) {
+            } else if (!behind || !readPartitions()) {
                 GroupFetchResult result = fetch();
                 if (result == null) {
                     return;
@@ -173,8 +180,10 @@ final class GroupMember implements Runnable {
                 settings.responseTimeout(), "binary fetch");
         stopIfInterrupted();
         boolean handledAny = false;
+        behind = false;
         for (PartitionFetches.Answer answer : answers == null ? List.<PartitionFetches.Answer>of() : answers) {
             handledAny |= handle(answer);
+            behind |= answer.result() != null && answer.result().endOffset() > answer.result().nextOffset();
         }
         if (handledAny) {
             commit();
@@ -231,6 +240,7 @@ final class GroupMember implements Runnable {
     /** Processes what this member still owns; returns how long the records of held partitions must wait. */
     private long handle(GroupFetchResult result) {
         long holdNanos = 0;
+        behind = false;
         for (PartitionRecords records : result.partitions()) {
             TopicPartition tp = new TopicPartition(records.topic(), records.partition());
             OwnedPartition partition = owned.get(tp);
@@ -249,7 +259,9 @@ final class GroupMember implements Runnable {
                 }
                 handlePartition(tp, partition, records.records());
             }
-            metrics.lag(listenerId, tp.topic(), tp.partition(), Math.max(0, records.endOffset() - partition.position));
+            long lag = Math.max(0, records.endOffset() - partition.position);
+            behind |= lag > 0;
+            metrics.lag(listenerId, tp.topic(), tp.partition(), lag);
         }
         return holdNanos;
     }

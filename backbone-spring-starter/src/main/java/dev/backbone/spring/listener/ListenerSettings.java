@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param sessionTimeout    lease of a group member
  * @param heartbeatInterval how often a member renews it, apart from processing
  * @param maxWait           longest a fetch waits for records
- * @param maxBytes          most bytes one fetch returns
+ * @param maxBytes          most bytes one fetch asks of each partition
  * @param responseTimeout   longest wait for a broker answer beyond {@code maxWait}
  * @param shutdownTimeout   longest a stopping container takes to finish, commit and leave
  * @param backoff           retries of a failing invocation

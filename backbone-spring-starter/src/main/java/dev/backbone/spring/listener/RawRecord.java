@@ -34,9 +34,14 @@ public record RawRecord(String topic, int partition, long offset, long timestamp
     /**
      * The headers as UTF-8 text; the last value wins for a repeated name, a null value becomes "".
      *
-     * @return a new map in wire order
+     * @return a map in wire order (immutable for a single header)
      */
     public Map<String, String> headerText() {
+        // Most records carry one header (the event type): no map to build and copy for them.
+        if (headers.size() == 1) {
+            Header only = headers.get(0);
+            return Map.of(only.key(), only.value() == null ? "" : new String(only.value(), StandardCharsets.UTF_8));
+        }
         Map<String, String> map = new LinkedHashMap<>();
         for (Header h : headers) {
             map.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));

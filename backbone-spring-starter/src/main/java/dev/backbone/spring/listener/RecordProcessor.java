@@ -142,10 +142,10 @@ public final class RecordProcessor {
     }
 
     private void invokeObserved(BackboneRecord<Object> record) throws Exception {
-        ProcessObservationContext context = new ProcessObservationContext(listenerId, record.topic(),
-                record.headers());
-        Observation observation = Observation.createNotStarted(ProcessObservationContext.NAME, () -> context,
-                observations).start();
+        // The context is made only when a registry observes: without one, a listener pays nothing per record.
+        Observation observation = Observation.createNotStarted(ProcessObservationContext.NAME,
+                () -> new ProcessObservationContext(listenerId, record.topic(), record.headers()), observations)
+                .start();
         try (Observation.Scope scope = observation.openScope()) {
             adapter.invoke(record);
         } catch (Exception | Error e) {

@@ -64,9 +64,9 @@ public final class BatchingPublisher implements BackbonePublisher, AutoCloseable
         if (payload != null && !(payload instanceof byte[])) {
             carrier.put(BackboneHeaders.EVENT_TYPE, serde.eventTypeOf(payload));
         }
-        PublishObservationContext context = new PublishObservationContext(topic, key, carrier);
-        Observation observation = Observation.createNotStarted(PublishObservationContext.NAME, () -> context,
-                observations).start();
+        // The context is made only when a registry observes: without one, a publish pays nothing for it.
+        Observation observation = Observation.createNotStarted(PublishObservationContext.NAME,
+                () -> new PublishObservationContext(topic, key, carrier), observations).start();
         CompletableFuture<PublishResult> future;
         try {
             byte[] value = serde.serialize(payload);
@@ -74,6 +74,9 @@ public final class BatchingPublisher implements BackbonePublisher, AutoCloseable
                     toHeaders(carrier));
         } catch (RuntimeException e) {
             future = CompletableFuture.failedFuture(e);
+        }
+        if (observation.isNoop()) {
+            return future;
         }
         return future.whenComplete((result, error) -> {
             if (error != null) {

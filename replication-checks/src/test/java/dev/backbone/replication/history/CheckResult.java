@@ -48,7 +48,8 @@ public record CheckResult(List<Anomaly> anomalies, int acknowledged, int failed,
     public String toString() {
         StringBuilder text = new StringBuilder(String.format(
                 "sends: %d acknowledged, %d failed, %d unknown; %d records polled, %d in the final read; %s",
-                acknowledged, failed, unknown, reads, finalRecords, valid() ? "no anomalies" : "anomalies " + counts()));
+                acknowledged, failed, unknown, reads, finalRecords,
+                valid() ? "no anomalies" : "anomalies " + counts()));
         Map<Anomaly.Kind, Integer> shown = new EnumMap<>(Anomaly.Kind.class);
         for (Anomaly anomaly : anomalies) {
             if (shown.merge(anomaly.kind(), 1, Integer::sum) <= SHOWN_PER_KIND) {

@@ -9,6 +9,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -34,8 +35,11 @@ public final class BrokerCluster implements AutoCloseable {
         NAMESPACES
     }
 
-    /** The default wait for a broker's readiness: JVM start, log recovery, Raft election, on a loaded machine. */
-    public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * The default wait for a broker's readiness: JVM start, log recovery, Raft election. Generous, because on a
+     * two-core machine shared with other builds three brokers starting at once have taken over two minutes.
+     */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     /** JVM options for brokers under functional tests: quick start, little memory, few GC threads. */
     public static final List<String> TEST_JVM = List.of("-Xmx512m", "-Xss512k", "-XX:+UseSerialGC",
@@ -108,6 +112,53 @@ public final class BrokerCluster implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
         }
+    }
+
+    /**
+     * Whether the brokers replicate: some broker answers {@code GET /v1/cluster} with its node id. A broker without
+     * the replication core answers 404 or no node id, and the replication tests skip, saying so.
+     */
+    public boolean replicates() {
+        return nodes.stream().filter(BrokerNode::isAlive)
+                .map(node -> ClusterView.of(node, Http.DEFAULT_TIMEOUT))
+                .anyMatch(view -> view.map(ClusterView::replicated).orElse(false));
+    }
+
+    /**
+     * The leader of a partition that a live broker reports and that is itself alive and agrees that it leads;
+     * waits for one until {@code timeout}.
+     */
+    public BrokerNode awaitLeader(String topic, int partition, Duration timeout) {
+        return Deadline.await("a leader of " + topic + "-" + partition, timeout, () -> {
+            for (BrokerNode asked : nodes) {
+                if (!asked.isAlive()) {
+                    continue;
+                }
+                Optional<String> leader = ClusterView.of(asked, Duration.ofSeconds(2))
+                        .flatMap(v -> v.partition(topic, partition)).map(ClusterView.PartitionState::leader);
+                if (leader.isPresent() && node(leader.get()).isAlive() && leader.equals(
+                        ClusterView.of(node(leader.get()), Duration.ofSeconds(2)).flatMap(v -> v.partition(topic,
+                                partition)).map(ClusterView.PartitionState::leader))) {
+                    return Optional.of(node(leader.get()));
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Heals the network, resumes paused brokers, restarts dead ones, and waits until every broker is ready. */
+    public void restoreAll() {
+        if (namespaces != null) {
+            namespaces.heal();
+        }
+        for (BrokerNode node : nodes) {
+            if (node.isAlive()) {
+                node.resume();
+            } else {
+                node.start();
+            }
+        }
+        awaitAllReady(READY_TIMEOUT);
     }
 
     /** The last log lines of every broker, for an assertion message. */

@@ -1,6 +1,5 @@
 package dev.backbone.replication.support;
 
-import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -30,26 +29,36 @@ public final class SharedCluster implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        BrokerCluster cluster = context.getRoot().getStore(STORE).computeIfAbsent("cluster", key ->
-                BrokerCluster.builder("shared").size(3).network(NetworkNamespaces.available()
-                        ? BrokerCluster.Network.NAMESPACES : BrokerCluster.Network.LOOPBACK).start(),
-                BrokerCluster.class);
-        restore(cluster);
-        return cluster;
+        Started started = context.getRoot().getStore(STORE).computeIfAbsent("cluster", key -> start(),
+                Started.class);
+        if (started.failure() != null) {
+            throw new AssertionError("The shared cluster did not start (see the first class that asked for it)",
+                    started.failure());
+        }
+        started.cluster().restoreAll();
+        return started.cluster();
     }
 
-    /** Heals the network, resumes and restarts brokers, and waits until all are ready. */
-    static void restore(BrokerCluster cluster) {
-        if (cluster.hasNetworkFaults()) {
-            cluster.network().heal();
+    private static Started start() {
+        try {
+            return new Started(BrokerCluster.builder("shared").size(3).network(NetworkNamespaces.available()
+                    ? BrokerCluster.Network.NAMESPACES : BrokerCluster.Network.LOOPBACK).start(), null);
+        } catch (RuntimeException | AssertionError e) {
+            return new Started(null, e);
         }
-        for (BrokerNode node : cluster.nodes()) {
-            if (node.isAlive()) {
-                node.resume();
+    }
+
+    /**
+     * The cluster, or why it could not start: remembered either way, so that a cluster that cannot start fails
+     * every class at once instead of each waiting for its own attempt. Closed with the run's root store.
+     */
+    private record Started(BrokerCluster cluster, Throwable failure) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            if (cluster != null) {
+                cluster.close();
             }
         }
-        List<BrokerNode> dead = cluster.nodes().stream().filter(n -> !n.isAlive()).toList();
-        dead.forEach(BrokerNode::start);
-        cluster.awaitAllReady(BrokerCluster.READY_TIMEOUT);
     }
 }

@@ -49,6 +49,7 @@ public final class SimulatedDisk {
     private long operationsUntilCut = -1;
     private final Set<Fault> faults = EnumSet.noneOf(Fault.class);
     private int cuts;
+    private long syncs;
 
     /**
      * @param root   the absolute directory this disk holds; it always exists
@@ -87,6 +88,13 @@ public final class SimulatedDisk {
     public int cuts() {
         synchronized (lock) {
             return cuts;
+        }
+    }
+
+    /** fsyncs of files and directories made so far, all generations together. */
+    public long syncs() {
+        synchronized (lock) {
+            return syncs;
         }
     }
 
@@ -483,6 +491,7 @@ public final class SimulatedDisk {
             synchronized (lock) {
                 check(generation, Fault.SYNC_DIRECTORY, true);
                 resolveDir(dir).sync();
+                syncs++;
             }
         }
 
@@ -539,6 +548,7 @@ public final class SimulatedDisk {
         synchronized (lock) {
             check(channel.generation, Fault.FORCE, true);
             inode.sync();
+            syncs++;
         }
     }
 

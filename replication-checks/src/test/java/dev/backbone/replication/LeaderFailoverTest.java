@@ -1,0 +1,93 @@
+package dev.backbone.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.backbone.replication.history.AnomalyChecker;
+import dev.backbone.replication.history.CheckResult;
+import dev.backbone.replication.history.History;
+import dev.backbone.replication.history.Send;
+import dev.backbone.replication.support.BrokerCluster;
+import dev.backbone.replication.support.BrokerNode;
+import dev.backbone.replication.support.Deadline;
+import dev.backbone.replication.support.Project;
+import dev.backbone.replication.support.SharedCluster;
+import dev.backbone.replication.workload.FinalRead;
+import dev.backbone.replication.workload.Percentiles;
+import dev.backbone.replication.workload.RecordClient;
+import dev.backbone.replication.workload.Topics;
+import dev.backbone.replication.workload.Workload;
+import java.time.Duration;
+import java.util.Comparator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Acceptance 2 of issue 16: the partition's leader killed with {@code kill -9} again and again while producers keep
+ * requests in flight through every broker: writes resume on a new leader (the time from the kill to the first
+ * acknowledgement of a produce sent after it is printed), and no acknowledged record is lost. Short form: 5 kills
+ * under 16 producers; long form ({@code -Dbackbone.replication.long=true}): 20 kills under 64.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedCluster.class)
+class LeaderFailoverTest {
+
+    private static final String TOPIC = "failover";
+    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(8);
+
+    private BrokerCluster cluster;
+
+    @BeforeAll
+    void createTheTopic(BrokerCluster shared) {
+        cluster = shared;
+        assumeTrue(cluster.replicates(), "the brokers do not replicate (GET /v1/cluster names no node)");
+        Topics.create(cluster, TOPIC, 1, "{}");
+    }
+
+    @Test
+    void writesResumeAfterEveryLeaderKillAndNothingAcknowledgedIsLost() {
+        int kills = Scale.of(5, 20);
+        int inFlight = Scale.of(16, 64);
+        long seed = System.nanoTime();
+        System.out.println("LeaderFailoverTest seed " + seed + ", " + kills + " kills, " + inFlight + " in flight");
+        History history = new History();
+        Workload producers = new Workload(cluster.nodes(), TOPIC, 1, seed, history,
+                new Workload.Mix(inFlight, 1.0, 0.0, OPERATION_TIMEOUT));
+        Percentiles resume = new Percentiles();
+        producers.start();
+        try {
+            for (int kill = 0; kill < kills; kill++) {
+                resume.add(killLeaderAndAwaitResumption(history));
+            }
+        } finally {
+            producers.stop();
+            history.writeTo(Project.scratch("histories").resolve("failover-" + seed + ".txt"));
+        }
+        FinalRead.readAll(new RecordClient(1000, TOPIC, history, OPERATION_TIMEOUT), history, cluster.nodes(), 1,
+                AnomalyChecker.READABLE_AFTER_HEAL);
+        history.writeTo(Project.scratch("histories").resolve("failover-" + seed + ".txt"));
+
+        CheckResult result = AnomalyChecker.check(history);
+        System.out.println("LeaderFailoverTest: time to resume after kill -9 of the leader: " + resume + "; "
+                + result);
+        assertThat(result.valid()).as("seed %d: %s", seed, result).isTrue();
+        assertThat(result.acknowledged()).isGreaterThan(kills);
+    }
+
+    /** Kills the current leader, returns the nanoseconds until a produce sent after the kill was acknowledged. */
+    private long killLeaderAndAwaitResumption(History history) {
+        BrokerNode leader = cluster.awaitLeader(TOPIC, 0, Duration.ofSeconds(60));
+        long killedAt = history.now();
+        history.fault("kill -9 " + leader.id() + " (leader)");
+        leader.kill();
+        Send first = Deadline.await("a produce acknowledged after killing " + leader.id(), Duration.ofSeconds(60),
+                () -> history.sends().stream().filter(s -> s.acknowledged() && s.invokeNanos() >= killedAt)
+                        .min(Comparator.comparingLong(Send::completeNanos)));
+        long resumedAfter = first.completeNanos() - killedAt;
+        history.fault("restart " + leader.id());
+        leader.restart(BrokerCluster.READY_TIMEOUT);
+        return resumedAfter;
+    }
+}
