@@ -68,7 +68,7 @@ view = json.load(sys.stdin)
 urls = {p["id"]: p["httpUrl"] for p in view["peers"]}
 for p in view["partitions"]:
     if p["topic"] == sys.argv[1] and p["partition"] == 0 and p.get("leader"):
-        print(urls[p["leader"]])' "$2" || true)
+        print(urls[p["leader"]])' "$2" 2>/dev/null || true)
         [ -n "$url" ] && { echo "$url"; return 0; }
         sleep 0.5
     done

@@ -86,6 +86,21 @@ public final class RecordBatchBuilder {
      * @throws IllegalStateException if the batch would exceed 2 GiB
      */
     public RecordBatchBuilder add(long timestampMs, byte[] key, byte[] value, List<Header> headers) {
+        return add(timestampMs, key, value, 0, value == null ? -1 : value.length, headers);
+    }
+
+    /**
+     * Appends a record whose value is {@code valueLength} bytes of {@code valueArray} from {@code valueOffset}: a
+     * value cut from a larger buffer (a JSON produce body) is copied once, into the batch, and nowhere else.
+     *
+     * @param valueArray null for a null value (a tombstone); then offset and length are ignored
+     * @throws IndexOutOfBoundsException if the range does not lie within {@code valueArray}
+     */
+    public RecordBatchBuilder add(long timestampMs, byte[] key, byte[] valueArray, int valueOffset, int valueLength,
+                                  List<Header> headers) {
+        if (valueArray != null) {
+            java.util.Objects.checkFromIndexSize(valueOffset, valueLength, valueArray.length);
+        }
         List<Header> hs = headers == null ? List.of() : headers;
         if (recordCount == 0) {
             baseTimestamp = timestampMs;
@@ -95,7 +110,8 @@ public final class RecordBatchBuilder {
 
         byte[][] headerKeys = new byte[hs.size()][];
         long bodySize = 1 + Varints.sizeOfVarlong(timestampDelta) + Varints.sizeOfVarint(offsetDelta)
-                + sizeOfBytes(key) + sizeOfBytes(value) + Varints.sizeOfVarint(hs.size());
+                + sizeOfBytes(key) + (valueArray == null ? Varints.sizeOfVarint(-1)
+                : Varints.sizeOfVarint(valueLength) + (long) valueLength) + Varints.sizeOfVarint(hs.size());
         for (int i = 0; i < hs.size(); i++) {
             headerKeys[i] = hs.get(i).key().getBytes(StandardCharsets.UTF_8);
             bodySize += sizeOfBytes(headerKeys[i]) + sizeOfBytes(hs.get(i).value());
@@ -112,7 +128,12 @@ public final class RecordBatchBuilder {
         Varints.writeVarlong(timestampDelta, records);
         Varints.writeVarint(offsetDelta, records);
         writeBytes(key);
-        writeBytes(value);
+        if (valueArray == null) {
+            Varints.writeVarint(-1, records);
+        } else {
+            Varints.writeVarint(valueLength, records);
+            records.put(valueArray, valueOffset, valueLength);
+        }
         Varints.writeVarint(hs.size(), records);
         for (int i = 0; i < hs.size(); i++) {
             writeBytes(headerKeys[i]);

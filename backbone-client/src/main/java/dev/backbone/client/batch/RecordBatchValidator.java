@@ -104,14 +104,31 @@ public final class RecordBatchValidator {
 
     /** As {@link #validateAll(ByteBuffer, int)}, with the limit on what a compressed batch decompresses to. */
     public static List<RecordBatchHeader> validateAll(ByteBuffer buf, int maxBatchBytes, int maxUncompressedBytes) {
+        return validateAll(buf, maxBatchBytes, maxUncompressedBytes, null);
+    }
+
+    /**
+     * As {@link #validateAll(ByteBuffer, int, int)}, also handing over what validation decompressed, so that a
+     * reader of the records (the broker's key index) need not decompress the same batches again.
+     *
+     * @param plainForms if not null, receives one entry per batch, in order: the plain form of a compressed batch
+     *                   (as {@link BatchInflater#plain} returns it; its header's base offset is the one the batch
+     *                   had when validated), null for an uncompressed batch
+     */
+    public static List<RecordBatchHeader> validateAll(ByteBuffer buf, int maxBatchBytes, int maxUncompressedBytes,
+                                                      List<ByteBuffer> plainForms) {
         int position = buf.position();
         if (position >= buf.limit()) {
             throw new InvalidBatchException(Reason.MALFORMED, position, "no record batch: the input is empty");
         }
         List<RecordBatchHeader> headers = new ArrayList<>();
         while (position < buf.limit()) {
-            RecordBatchHeader header = validate(buf, position, maxBatchBytes, maxUncompressedBytes);
+            ValidBatch batch = validatePlain(buf, position, maxBatchBytes, maxUncompressedBytes);
+            RecordBatchHeader header = batch.header();
             headers.add(header);
+            if (plainForms != null) {
+                plainForms.add(header.compressionCodec() == CompressionCodec.NONE.id() ? null : batch.plain());
+            }
             position += header.sizeInBytes();
         }
         return headers;

@@ -18,6 +18,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RecordBatchRoundTripTest {
 
+    /** A value given as a range of a larger array makes the same batch as the value in an array of its own. */
+    @Test
+    void aValueGivenAsARangeBuildsTheSameBatchAsItsCopy() {
+        byte[] around = "..{\"v\":1}..".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = java.util.Arrays.copyOfRange(around, 2, around.length - 2);
+        for (CompressionCodec codec : List.of(CompressionCodec.NONE, CompressionCodec.LZ4)) {
+            ByteBuffer fromRange = new RecordBatchBuilder(codec).add(5, new byte[] {1}, around, 2, value.length,
+                    List.of()).add(6, null, null, 0, 0, null).build();
+            ByteBuffer fromCopy = new RecordBatchBuilder(codec).add(5, new byte[] {1}, value, List.of())
+                    .add(6, null, null).build();
+            assertThat(fromRange).as(codec.name()).isEqualTo(fromCopy);
+        }
+        assertThatThrownBy(() -> new RecordBatchBuilder().add(5, null, around, 10, 5, List.of()))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1L, 2L, 3L, 42L, 1_000_003L, 0xBACCBEEFL, -7L, 20261201L})
     void randomBatchesDecodeToWhatWasAdded(long seed) {

@@ -191,6 +191,24 @@ class RecordBatchValidatorTest {
         return out;
     }
 
+    /** What validation decompressed is handed over, so that a reader after the append need not decompress again. */
+    @Test
+    void validateAllHandsOverThePlainFormOfEachCompressedBatch() {
+        ByteBuffer plain = new RecordBatchBuilder().add(7, new byte[] {1}, new byte[] {2, 3}).build();
+        ByteBuffer gzip = new RecordBatchBuilder(CompressionCodec.GZIP).add(7, new byte[] {1}, new byte[] {2, 3})
+                .build();
+        List<ByteBuffer> plainForms = new ArrayList<>();
+        List<RecordBatchHeader> headers = RecordBatchValidator.validateAll(
+                RecordBatchBuilder.concat(List.of(plain, gzip)), 1 << 20, 1 << 20, plainForms);
+        assertThat(headers).hasSize(2);
+        assertThat(plainForms).hasSize(2);
+        assertThat(plainForms.get(0)).isNull();
+        ByteBuffer inflated = plainForms.get(1);
+        assertThat(inflated.limit()).isEqualTo(plain.limit());
+        assertThat(inflated.slice(RECORDS_OFFSET, inflated.limit() - RECORDS_OFFSET))
+                .isEqualTo(plain.slice(RECORDS_OFFSET, plain.limit() - RECORDS_OFFSET));
+    }
+
     @Test
     void magicOtherThanTwoIsUnsupportedMagic() {
         for (byte magic : new byte[] {0, 1, 3, -1}) {

@@ -3,12 +3,8 @@ package dev.backbone.server.http;
 import dev.backbone.client.batch.Header;
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  *
  * <p>The value is stored as its JSON text, byte for byte as the client wrote it (whitespace inside included),
- * so numbers keep their precision. A JSON {@code null} or a missing value is stored as a null value (a
+ * so numbers keep their precision. A string, object or array value is not copied out of the body: the record
+ * names its range of the body, and the batch builder copies it from there, once. A JSON {@code null} or a missing value is stored as a null value (a
  * tombstone). {@code "valueEncoding": "base64"} (or {@code "keyEncoding"}) says the string is base64 of raw bytes,
  * the form {@link RecordJson} gives back for bytes that are not JSON. Header values are strings, null,
  * {@code {"base64": "..."}}, or an array of those for a repeated key. Unknown members are refused, so a typo never
@@ -36,9 +33,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JsonProduceParser {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long QUOTES = 0x2222222222222222L;
-    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
     private JsonProduceParser() {
     }
@@ -114,10 +108,25 @@ public final class JsonProduceParser {
         String key = null;
         String keyEncoding = null;
         String valueEncoding = null;
-        byte[] value = null;
+        // The value as a range of the body (or, for a number or literal, of its own array): copied once, into the
+        // batch. A repeated member: the last one wins.
+        byte[] valueArray = null;
+        int valueOffset = 0;
+        int valueLength = 0;
         boolean valueIsString = false;
         List<Header> headers = List.of();
-        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        int stringValueStart = -1;
+        while (true) {
+            JsonToken next = parser.nextToken();
+            if (stringValueStart >= 0) {
+                valueArray = body;
+                valueOffset = stringValueStart;
+                valueLength = stringEnd(parser, body, stringValueStart) - stringValueStart;
+                stringValueStart = -1;
+            }
+            if (next != JsonToken.PROPERTY_NAME) {
+                break;
+            }
             String name = parser.currentName();
             JsonToken token = parser.nextToken();
             switch (name) {
@@ -127,7 +136,21 @@ public final class JsonProduceParser {
                 case "valueEncoding" -> valueEncoding = string(parser, "record " + index + ": \"valueEncoding\"");
                 case "value" -> {
                     valueIsString = token == JsonToken.VALUE_STRING;
-                    value = rawValue(parser, body, token);
+                    valueArray = null;
+                    if (valueIsString) {
+                        // Cut once the parser has moved past it: see stringEnd.
+                        stringValueStart = (int) parser.currentTokenLocation().getByteOffset();
+                    } else if (token.isStructStart()) {
+                        valueOffset = (int) parser.currentTokenLocation().getByteOffset();
+                        parser.skipChildren();
+                        valueArray = body;
+                        valueLength = (int) parser.currentLocation().getByteOffset() - valueOffset;
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        // Numbers and literals: their text is what the parser saw.
+                        valueArray = parser.getText().getBytes(StandardCharsets.UTF_8);
+                        valueOffset = 0;
+                        valueLength = valueArray.length;
+                    }
                 }
                 case "headers" -> headers = parseHeaders(parser, index);
                 case "partition" -> partition = (int) number(parser, index, "partition", 0, Integer.MAX_VALUE);
@@ -141,68 +164,43 @@ public final class JsonProduceParser {
             if (!valueIsString) {
                 throw malformed(parser, "record " + index + ": \"valueEncoding\" needs a string \"value\"");
             }
-            value = decode(parser, index, "value", jsonString(value), valueEncoding);
+            byte[] decoded = decode(parser, index, "value", jsonString(valueArray, valueOffset, valueLength),
+                    valueEncoding);
+            return new ProducedRecord(partition, keyBytes, decoded, headers, timestamp);
         }
-        return new ProducedRecord(partition, keyBytes, value, headers, timestamp);
-    }
-
-    /** The value's own JSON text, cut from the body; null for JSON null. */
-    private static byte[] rawValue(JsonParser parser, byte[] body, JsonToken token) {
-        if (token == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        int start = (int) parser.currentTokenLocation().getByteOffset();
-        int end;
-        if (token.isStructStart()) {
-            parser.skipChildren();
-            end = (int) parser.currentLocation().getByteOffset();
-        } else if (token == JsonToken.VALUE_STRING) {
-            end = stringEnd(parser, body, start);
-        } else {
-            // Numbers and literals: their text is what the parser saw.
-            return parser.getText().getBytes(StandardCharsets.UTF_8);
-        }
-        return Arrays.copyOfRange(body, start, end);
+        return new ProducedRecord(partition, keyBytes, valueArray, valueOffset, valueLength, headers, timestamp);
     }
 
     /**
-     * One past the closing quote of the string whose opening quote is at {@code start}, found by a byte scan
-     * rather than by decoding the string into a Java {@code String}: a 1 KiB value is stored as the bytes it came
-     * in, so decoding it would only make garbage. The parser still reads (and checks) the string when it moves
-     * on to the next token.
+     * One past the closing quote of the string value whose opening quote is at {@code start}, once the parser has
+     * moved on to the token after it. The parser has then skipped (and checked) the string, so its end is found by
+     * stepping back from the next token over whitespace and at most one comma, instead of scanning the string a
+     * second time: a 1 KiB value is stored as the bytes it came in, without ever being decoded or scanned by us.
      */
     private static int stringEnd(JsonParser parser, byte[] body, int start) {
-        // Bytes past the body's length may be scanned here; a string that does not end within the length still
-        // fails, when the parser, which reads only up to the length, moves on.
-        int i = start + 1;
-        // Eight bytes at a time while none of them is a quote or a backslash (SWAR: a zero byte of x ^ pattern
-        // marks a match), then byte by byte from the first candidate.
-        while (i + Long.BYTES <= body.length) {
-            long word = (long) LONGS.get(body, i);
-            if (hasZeroByte(word ^ QUOTES) || hasZeroByte(word ^ BACKSLASHES)) {
-                break;
-            }
-            i += Long.BYTES;
+        int i = (int) parser.currentTokenLocation().getByteOffset() - 1;
+        i = skipWhitespaceBack(body, start, i);
+        if (i > start && body[i] == ',') {
+            i = skipWhitespaceBack(body, start, i - 1);
         }
-        for (; i < body.length; i++) {
-            byte b = body[i];
-            if (b == '"') {
-                return i + 1;
-            }
-            if (b == '\\') {
-                i++;
-            }
+        if (i <= start || body[i] != '"') {
+            throw new IllegalStateException("the string value at byte " + start + " does not end before the token at"
+                    + " byte " + parser.currentTokenLocation().getByteOffset());
         }
-        throw malformed(parser, "unterminated string");
+        return i + 1;
     }
 
-    private static boolean hasZeroByte(long word) {
-        return ((word - 0x0101010101010101L) & ~word & 0x8080808080808080L) != 0;
+    private static int skipWhitespaceBack(byte[] body, int start, int from) {
+        int i = from;
+        while (i > start && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) {
+            i--;
+        }
+        return i;
     }
 
     /** The Java string a JSON string literal ({@code "..."}, as cut from the body) stands for. */
-    private static String jsonString(byte[] literal) {
-        try (JsonParser parser = JSON.createParser(literal)) {
+    private static String jsonString(byte[] body, int offset, int length) {
+        try (JsonParser parser = JSON.createParser(body, offset, length)) {
             parser.nextToken();
             return parser.getString();
         }

@@ -153,7 +153,7 @@ public class ProduceController {
                 throw RequestParams.invalid("records[" + i + "].partition", r.partition().toString(),
                         "absent or " + partition + ", the partition in the path");
             }
-            placed.add(new ProducedRecord(partition, r.key(), r.value(), r.headers(), r.timestampMs()));
+            placed.add(r.with(partition, r.key()));
         }
         return placed;
     }

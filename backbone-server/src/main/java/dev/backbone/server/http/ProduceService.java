@@ -235,7 +235,8 @@ public final class ProduceService {
                 builder = new RecordBatchBuilder(compression, expectedBatchBytes(records, i));
             }
             long timestamp = record.timestampMs() != null ? record.timestampMs() : now;
-            builder.add(timestamp, record.key(), record.value(), record.headers());
+            builder.add(timestamp, record.key(), record.valueArray(), record.valueOffset(), record.valueLength(),
+                    record.headers());
         }
         batches.add(builder.build());
         return batches.size() == 1 ? batches.get(0) : RecordBatchBuilder.concat(batches);
@@ -248,7 +249,7 @@ public final class ProduceService {
             ProducedRecord record = records.get(i);
             // Framing of one record: length, attributes, deltas, key and value lengths, header count.
             bytes += 24 + (record.key() == null ? 0 : record.key().length)
-                    + (record.value() == null ? 0 : record.value().length)
+                    + (record.valueArray() == null ? 0 : record.valueLength())
                     + (record.headers().isEmpty() ? 0 : record.sizeInBytes() + 8L * record.headers().size());
         }
         return (int) Math.min(bytes, limits.maxBatchBytes());

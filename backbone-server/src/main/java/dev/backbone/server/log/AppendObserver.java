@@ -1,6 +1,7 @@
 package dev.backbone.server.log;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Sees every append of one partition, in append order, with the exact bytes stored. The key index and the
@@ -24,6 +25,20 @@ public interface AppendObserver {
      *                           returns): copy what must be kept
      */
     void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition, ByteBuffer storedBatches);
+
+    /**
+     * The same append, with what validating it decompressed: observers that read records (the key index) override
+     * this one so that a compressed batch is decompressed once per append, not once more per reader. The log calls
+     * this method; by default it forwards to the one above.
+     *
+     * @param plainForms one entry per stored batch, in order: the plain form of a compressed batch (its records
+     *                   decompressed, its header's base offset not yet the assigned one: take offsets from the
+     *                   stored batch), null for an uncompressed one; valid only during the call
+     */
+    default void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition,
+                          ByteBuffer storedBatches, List<ByteBuffer> plainForms) {
+        onAppend(topicPartition, segmentBaseOffset, filePosition, storedBatches);
+    }
 
     /**
      * Whole segments were removed by retention; offsets below {@code newLogStartOffset} are gone. Called under

@@ -1,5 +1,6 @@
 package dev.backbone.server.log;
 
+import dev.backbone.client.batch.BatchInflater;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.client.batch.RecordBatchValidator;
@@ -12,6 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -223,7 +225,9 @@ final class LocalPartitionLog implements PartitionLog {
             batches = copy;
         }
         LogConfig cfg = config;
-        List<RecordBatchHeader> headers = RecordBatchValidator.validateAll(batches, cfg.maxBatchBytes());
+        List<ByteBuffer> plainForms = new ArrayList<>(1);
+        List<RecordBatchHeader> headers = RecordBatchValidator.validateAll(batches, cfg.maxBatchBytes(),
+                BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES, plainForms);
         int totalBytes = batches.remaining();
         long recordCount = 0;
         for (RecordBatchHeader header : headers) {
@@ -260,7 +264,7 @@ final class LocalPartitionLog implements PartitionLog {
             nextOffset = endOffset;
             LogEnd end = new LogEnd(endOffset, segment, (long) filePosition + totalBytes);
             written = end;
-            notifyObservers(segment.baseOffset(), filePosition, batches);
+            notifyObservers(segment.baseOffset(), filePosition, batches, plainForms);
             if (flush == FlushMode.SYNC) {
                 pendingSyncEnd = endOffset;
                 waiter = waiters.add(endOffset, parksThread);
@@ -315,10 +319,12 @@ final class LocalPartitionLog implements PartitionLog {
         return true;
     }
 
-    private void notifyObservers(long segmentBaseOffset, int filePosition, ByteBuffer batches) {
+    private void notifyObservers(long segmentBaseOffset, int filePosition, ByteBuffer batches,
+                                 List<ByteBuffer> plainForms) {
         for (AppendObserver observer : observers) {
             try {
-                observer.onAppend(topicPartition, segmentBaseOffset, filePosition, batches.asReadOnlyBuffer());
+                observer.onAppend(topicPartition, segmentBaseOffset, filePosition, batches.asReadOnlyBuffer(),
+                        plainForms);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "append observer " + observer + " of " + topicPartition
                         + " failed; the append stands", e);

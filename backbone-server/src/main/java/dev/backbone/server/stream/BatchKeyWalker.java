@@ -7,11 +7,13 @@ import dev.backbone.client.batch.Varints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * Walks the records of stored batches and reports each record's offset and where its key lies, without
- * copying keys or values: indexing an append costs no allocation per record. A compressed batch is decompressed
- * once, whole, and its plain copy walked; the key positions handed to the visitor then lie in that copy.
+ * copying keys or values: indexing an append costs no allocation per record. A compressed batch is walked in its
+ * plain form: the one the log's validation already made, when the caller has it, else decompressed here, once,
+ * whole; the key positions handed to the visitor then lie in that copy.
  *
  * <p>The batches must already have been validated (the log validates every batch before storing it), so
  * the walker trusts their framing; a framing fault still surfaces as the codec's
@@ -27,10 +29,21 @@ final class BatchKeyWalker {
 
     /** Visits every record from {@code batches.position()} to {@code batches.limit()}; the buffer does not move. */
     static void walk(ByteBuffer batches, RecordVisitor visitor) throws IOException {
+        walk(batches, List.of(), visitor);
+    }
+
+    /**
+     * As {@link #walk(ByteBuffer, RecordVisitor)}, with compressed batches already decompressed.
+     *
+     * @param plainForms the plain form of the i-th batch at index i, where there is one (null or a shorter list:
+     *                   the batch is decompressed here); only the records of a plain form are read, offsets come
+     *                   from the stored batch
+     */
+    static void walk(ByteBuffer batches, List<ByteBuffer> plainForms, RecordVisitor visitor) throws IOException {
         ByteBuffer buf = batches.duplicate().order(ByteOrder.BIG_ENDIAN);
         int position = buf.position();
         int end = buf.limit();
-        while (position < end) {
+        for (int i = 0; position < end; i++) {
             RecordBatchHeader header = RecordBatchHeader.read(buf, position);
             int batchEnd = position + header.sizeInBytes();
             if (!header.isControl()) {
@@ -39,8 +52,9 @@ final class BatchKeyWalker {
                     walkRecords(buf, header, visitor);
                     buf.limit(end);
                 } else {
-                    ByteBuffer plain = BatchInflater.plain(buf, position, header,
-                            BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+                    ByteBuffer plain = i < plainForms.size() && plainForms.get(i) != null
+                            ? plainForms.get(i).duplicate().order(ByteOrder.BIG_ENDIAN)
+                            : BatchInflater.plain(buf, position, header, BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
                     walkRecords(plain.position(RecordBatchDescriptor.RECORDS_OFFSET), header, visitor);
                 }
             }

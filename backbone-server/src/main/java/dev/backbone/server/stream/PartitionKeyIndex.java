@@ -172,6 +172,13 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
     @Override
     public void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition,
                          ByteBuffer storedBatches) {
+        onAppend(topicPartition, segmentBaseOffset, filePosition, storedBatches, List.of());
+    }
+
+    /** Indexes an append, walking compressed batches in the plain form the log's validation made of them. */
+    @Override
+    public void onAppend(TopicPartition topicPartition, long segmentBaseOffset, long filePosition,
+                         ByteBuffer storedBatches, List<ByteBuffer> plainForms) {
         synchronized (index) {
             if (closed) {
                 return;
@@ -180,18 +187,18 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
                 long base = RecordBatchHeader.read(storedBatches, storedBatches.position()).baseOffset();
                 rewindIfNeeded(base);
                 if (!ready) {
-                    buffer(storedBatches, base);
+                    buffer(storedBatches, plainForms, base);
                     return;
                 }
                 if (base > index.coveredOffset()) {
                     LOG.log(Level.INFO, "key index of {0} covers up to offset {1} but an append starts at {2}; "
                             + "catching up from the log", log.topicPartition(), index.coveredOffset(), base);
                     ready = false;
-                    buffer(storedBatches, base);
+                    buffer(storedBatches, plainForms, base);
                     scheduleCatchUp();
                     return;
                 }
-                BatchKeyWalker.walk(storedBatches, new Indexer(Long.MIN_VALUE));
+                BatchKeyWalker.walk(storedBatches, plainForms, new Indexer(Long.MIN_VALUE));
                 index.flush();
             } catch (KeyIndexUnavailableException e) {
                 // Logged where the index failed; it stays unavailable until reopened.
@@ -304,7 +311,7 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
         clearBuffer();
     }
 
-    private void buffer(ByteBuffer storedBatches, long base) throws IOException {
+    private void buffer(ByteBuffer storedBatches, List<ByteBuffer> plainForms, long base) throws IOException {
         if (bufferedBytes > MAX_BUFFERED_BYTES) {
             // Too much arrived while catching up; these records are in the log and are read back from there.
             clearBuffer();
@@ -312,7 +319,7 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
         if (bufferedFirstOffset < 0) {
             bufferedFirstOffset = base;
         }
-        BatchKeyWalker.walk(storedBatches, new BatchKeyWalker.RecordVisitor() {
+        BatchKeyWalker.walk(storedBatches, plainForms, new BatchKeyWalker.RecordVisitor() {
             @Override
             public void keyedRecord(long offset, ByteBuffer buf, int keyPosition, int keyLength) {
                 byte[] key = new byte[keyLength];

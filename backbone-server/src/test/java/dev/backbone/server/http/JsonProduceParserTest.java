@@ -60,6 +60,37 @@ class JsonProduceParserTest {
                         e -> assertThat(e.type()).isEqualTo(ProblemType.MALFORMED_JSON));
     }
 
+    /** A string value's end is found from the token after it, across any whitespace and the comma between. */
+    @Test
+    void stringValuesEndWhereverTheNextTokenStarts() {
+        String[] separators = {"", " ", ",", " , ", "\n,\r\n\t", "\t"};
+        for (String separator : separators) {
+            boolean comma = separator.contains(",");
+            String body = "{\"records\":[{\"value\":\"a,\\\" \"" + separator + (comma ? "\"key\":\"k\"" : "")
+                    + "}]}";
+            ProducedRecord record = parse(body).get(0);
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).as(body).isEqualTo("\"a,\\\" \"");
+            byte[] line = ("{\"value\" : \"x\"" + separator + (comma ? "\"key\":\"k\"" : "") + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(JsonProduceParser.parseOne(line, line.length, 0).value()).as(body)
+                    .isEqualTo("\"x\"".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** String and structured values are ranges of the body, not copies; numbers and literals get their own array. */
+    @Test
+    void valuesAreRangesOfTheBody() {
+        byte[] body = "{\"records\":[{\"value\":\"text\"},{\"value\":{\"a\":[1]}},{\"value\":12}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        List<ProducedRecord> records = JsonProduceParser.parse(body, body.length);
+        assertThat(records.get(0).valueArray()).isSameAs(body);
+        assertThat(new String(body, records.get(0).valueOffset(), records.get(0).valueLength(),
+                StandardCharsets.UTF_8)).isEqualTo("\"text\"");
+        assertThat(records.get(1).valueArray()).isSameAs(body);
+        assertThat(new String(records.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":[1]}");
+        assertThat(records.get(2).valueArray()).isNotSameAs(body).isEqualTo("12".getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void everyMemberIsRead() {
         List<ProducedRecord> records = parse("{\"records\": [{\"key\": \"k\u00e9\", \"value\": {\"x\": 1},"

@@ -2,15 +2,20 @@ package dev.backbone.server.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backbone.client.batch.BatchInflater;
+import dev.backbone.client.batch.CompressionCodec;
 import dev.backbone.client.batch.Header;
 import dev.backbone.client.batch.Record;
 import dev.backbone.client.batch.RecordBatchBuilder;
 import dev.backbone.client.batch.RecordBatchDecoder;
+import dev.backbone.client.batch.RecordBatchHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -64,6 +69,46 @@ class BatchKeyWalkerTest {
                 .containsExactlyElementsOf(keyed.stream().map(r -> ByteBuffer.wrap(r.key())).toList());
         assertThat(batchEnds).as("seed " + seed).hasSize(5).last().isEqualTo(base);
         assertThat(all.position()).isZero();
+    }
+
+    /**
+     * The log hands the key index the plain forms its validation made; the walker must read those and not
+     * decompress the stored batch again. The plain form given here holds other keys than the stored batch, so
+     * the keys reported show which of the two was read; offsets still come from the stored batch.
+     */
+    @Test
+    void readsTheRecordsOfAPlainFormItIsGivenInsteadOfDecompressing() throws IOException {
+        ByteBuffer stored = new RecordBatchBuilder(CompressionCodec.ZSTD).add(1, bytes("a"), bytes("1"))
+                .add(2, bytes("b"), bytes("2")).build();
+        stored.putLong(0, 40);
+        ByteBuffer otherPlain = BatchInflater.plain(new RecordBatchBuilder(CompressionCodec.ZSTD)
+                .add(1, bytes("x"), bytes("1")).add(2, bytes("y"), bytes("2")).build(), 0,
+                RecordBatchHeader.read(stored, 0), BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
+        List<String> given = new ArrayList<>();
+        List<String> decompressed = new ArrayList<>();
+        BatchKeyWalker.walk(stored, List.of(otherPlain), keysInto(given));
+        BatchKeyWalker.walk(stored, java.util.Arrays.asList((ByteBuffer) null), keysInto(decompressed));
+        assertThat(given).containsExactly("40:x", "41:y");
+        assertThat(decompressed).containsExactly("40:a", "41:b");
+    }
+
+    private static BatchKeyWalker.RecordVisitor keysInto(List<String> keys) {
+        return new BatchKeyWalker.RecordVisitor() {
+            @Override
+            public void keyedRecord(long offset, ByteBuffer buf, int keyPosition, int keyLength) {
+                byte[] key = new byte[keyLength];
+                buf.get(keyPosition, key);
+                keys.add(offset + ":" + new String(key, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void batchEnd(long nextOffset) {
+            }
+        };
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -148,7 +148,7 @@ public final class KeyStreamService {
                 throw VersionCondition.invalid("records[" + i + "].partition", r.partition().toString(),
                         "absent or " + partition + ", the key's partition");
             }
-            keyed.add(new ProducedRecord(partition, key, r.value(), r.headers(), r.timestampMs()));
+            keyed.add(r.with(partition, key));
         }
         return keyed;
     }
