@@ -2,6 +2,15 @@ package dev.backbone.server.config;
 
 import dev.backbone.server.cluster.ClusterHealthIndicator;
 import dev.backbone.server.cluster.ClusterStatus;
+import dev.backbone.server.cluster.CoordinatorForwardFilter;
+import dev.backbone.server.cluster.OffsetsLeadership;
+import dev.backbone.server.cluster.ReplicatedOffsetAppender;
+import dev.backbone.server.cluster.RequestForwarder;
+import dev.backbone.server.group.CoordinatorLeadership;
+import dev.backbone.server.group.OffsetAppender;
+import dev.backbone.server.group.OffsetRecords;
+import dev.backbone.server.group.OffsetStore;
+import dev.backbone.server.http.HttpLimits;
 import dev.backbone.server.cluster.ProduceRedirectFilter;
 import dev.backbone.server.replication.ClusterPeer;
 import dev.backbone.server.replication.ClusterPeers;
@@ -11,6 +20,7 @@ import dev.backbone.server.replication.ReplicationNode;
 import dev.backbone.server.topic.TopicRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +29,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Wires replication when {@code backbone.cluster.peers} is set: the Raft server, the cluster's topics (which the
  * topic registry takes as its {@link dev.backbone.server.topic.TopicReplication}), the cluster view, the produce
- * redirect and the {@code cluster} health component. Without the property none of it exists and the broker runs
+ * redirect, the {@code cluster} health component, and consumer groups coordinated by the leaders of the replicated
+ * offsets partitions (requests about a group forwarded to its coordinator). Without the property none of it exists and the broker runs
  * alone as before.
  *
  * <p>Start order: the node and the cluster topics first (the registry wraps replicated partitions with them while it
@@ -48,7 +59,30 @@ class ClusterConfiguration {
 
     @Bean(destroyMethod = "close")
     ClusterTopics clusterTopics(ReplicationNode node) {
-        return new ClusterTopics(node, Clock.systemUTC());
+        return new ClusterTopics(node, Clock.systemUTC(), Set.of(OffsetRecords.TOPIC));
+    }
+
+    /** A group's coordinator is the leader of its offsets partition's Raft group. */
+    @Bean
+    CoordinatorLeadership coordinatorLeadership(ReplicationNode node) {
+        return new OffsetsLeadership(node);
+    }
+
+    @Bean
+    OffsetAppender offsetAppender() {
+        return new ReplicatedOffsetAppender();
+    }
+
+    @Bean(destroyMethod = "close")
+    RequestForwarder requestForwarder(ReplicationNode node, HttpLimits limits) {
+        return new RequestForwarder(node.self().id(), limits.maxRequestBytes());
+    }
+
+    @Bean
+    CoordinatorForwardFilter coordinatorForwardFilter(ReplicationNode node, OffsetStore offsets,
+                                                      CoordinatorLeadership leadership, RequestForwarder forwarder,
+                                                      HttpLimits limits) {
+        return new CoordinatorForwardFilter(node, offsets, leadership, forwarder, limits.maxWait());
     }
 
     @Bean(destroyMethod = "close")

@@ -1,9 +1,11 @@
 package dev.backbone.server.config;
 
+import dev.backbone.server.group.CoordinatorLeadership;
 import dev.backbone.server.group.GroupCoordinator;
 import dev.backbone.server.group.GroupMaintenance;
 import dev.backbone.server.group.GroupService;
 import dev.backbone.server.group.GroupSettings;
+import dev.backbone.server.group.OffsetAppender;
 import dev.backbone.server.group.OffsetRecords;
 import dev.backbone.server.group.OffsetStore;
 import dev.backbone.server.http.FetchService;
@@ -60,7 +62,8 @@ class GroupsConfiguration {
 
     @Bean(destroyMethod = "close")
     OffsetStore offsetStore(TopicRegistry registry, GroupCoordinator coordinator, GroupsProperties properties,
-                            ObjectProvider<Clock> clock) throws IOException {
+                            ObjectProvider<Clock> clock, ObjectProvider<CoordinatorLeadership> leadership,
+                            ObjectProvider<OffsetAppender> appender) throws IOException {
         long retentionMs = properties.getOffsetsRetention().toMillis();
         // Segments must roll for retention to delete them; a quarter of the retention keeps the refreshed records
         // (rewritten at half the retention) well clear of deletion. Used only when the topic is first created.
@@ -68,7 +71,10 @@ class GroupsConfiguration {
                 Map.of(TopicConfig.FLUSH, "sync", TopicConfig.RETENTION_MS, Long.toString(retentionMs),
                         TopicConfig.SEGMENT_MS, Long.toString(Math.max(1, retentionMs / 4)),
                         TopicConfig.SEGMENT_BYTES, Long.toString(64L << 20)));
-        return OffsetStore.open(topic.partitions(), coordinator, clock.getIfAvailable(Clock::systemUTC));
+        // In a cluster the offsets partitions are Raft groups and a group's coordinator is the leader of its own.
+        return OffsetStore.open(topic.partitions(), coordinator, clock.getIfAvailable(Clock::systemUTC),
+                leadership.getIfAvailable(() -> CoordinatorLeadership.SINGLE_BROKER),
+                appender.getIfAvailable(() -> OffsetAppender.LOCAL));
     }
 
     @Bean

@@ -112,6 +112,12 @@ public enum ProblemType {
      * {@code Retry-After}; the write may or may not have been committed.
      */
     NO_LEADER("no-leader", "No leader", 503),
+    /**
+     * In a cluster: the broker led the Raft group (coordinated the consumer group) when the request arrived, but a new
+     * leader took over before the write was applied, so it was refused and nothing was written. Sent with
+     * {@code Retry-After}; a retry reaches the new leader.
+     */
+    LEADER_CHANGED("leader-changed", "Leader changed", 503),
     /** In a cluster: this broker holds no replica of the partition read; {@code replicas} lists the ones that do. */
     NOT_REPLICA("not-replica", "Not a replica", 421),
     /** A fault inside the broker; the detail names it, the logs have the stack trace. */

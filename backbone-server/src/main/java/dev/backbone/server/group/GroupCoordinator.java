@@ -211,6 +211,26 @@ public final class GroupCoordinator {
         }
     }
 
+    /**
+     * Drops every member of the group and starts a new, empty generation: for a cluster's broker that coordinates the
+     * group again after another broker did, whose members (if any) joined that coordinator. They get
+     * {@code unknown-member} here and join again. Parked group fetches are woken to find that out.
+     */
+    public void forgetMembers(String group) {
+        GroupState state = groups.get(group);
+        if (state == null) {
+            return;
+        }
+        boolean removed;
+        synchronized (state) {
+            removed = state.removeAllMembers();
+            if (removed) {
+                state.rebalance(partitionCounts);
+            }
+        }
+        fireIf(removed, group);
+    }
+
     /** Drops expired members and follows partition-count changes in every group; returns how many groups rebalanced. */
     public int expireSessions() {
         int rebalanced = 0;

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Consumer groups as the HTTP layer sees them: the {@link GroupCoordinator}'s membership joined with the
@@ -31,6 +32,8 @@ public final class GroupService {
     private final TopicRegistry registry;
     private final GroupCoordinator coordinator;
     private final OffsetStore store;
+    /** Per offsets partition, the coordinator term the membership of its groups belongs to. */
+    private final Map<Integer, Long> adoptedTerms = new ConcurrentHashMap<>();
 
     public GroupService(TopicRegistry registry, GroupCoordinator coordinator, OffsetStore store) {
         this.registry = registry;
@@ -48,15 +51,55 @@ public final class GroupService {
     }
 
     public MemberState join(String group, Collection<String> topics, Duration sessionTimeout) {
+        GroupNames.requireLegalGroup(group);
+        coordinating(group);
         return withOffsets(coordinator.join(group, topics, sessionTimeout));
     }
 
     public MemberState heartbeat(String group, String memberId) {
+        coordinating(group);
         return withOffsets(coordinator.heartbeat(group, memberId));
     }
 
     public void leave(String group, String memberId) {
+        coordinating(group);
         coordinator.leave(group, memberId);
+    }
+
+    /**
+     * The term in which this broker coordinates {@code group}, having first dropped the members its groups had in any
+     * earlier term (in a cluster another broker coordinated them meanwhile, so they rejoined there) and raised their
+     * generations above every one the replicated commits show. A single broker is always in term 0.
+     *
+     * @throws NotCoordinatorException when this broker does not coordinate the group
+     */
+    private long coordinating(String group) {
+        int partition = store.partitionIndex(group);
+        long term = store.coordinatorTerm(group).orElseThrow(() -> new NotCoordinatorException(group, partition));
+        Long adopted = adoptedTerms.get(partition);
+        if (adopted == null || adopted != term) {
+            synchronized (adoptedTerms) {
+                adopted = adoptedTerms.get(partition);
+                if (adopted == null || adopted != term) {
+                    adopt(partition);
+                    adoptedTerms.put(partition, term);
+                }
+            }
+        }
+        return term;
+    }
+
+    private void adopt(int partition) {
+        for (String group : coordinator.groupNames()) {
+            if (store.partitionIndex(group) == partition) {
+                coordinator.forgetMembers(group);
+            }
+        }
+        for (String group : store.offsets().groups()) {
+            if (store.partitionIndex(group) == partition) {
+                coordinator.raiseGeneration(group, store.offsets().maxGeneration(group));
+            }
+        }
     }
 
     /**
@@ -69,6 +112,7 @@ public final class GroupService {
      */
     public void commit(OffsetCommit commit) throws IOException {
         GroupNames.requireLegalGroup(commit.group());
+        long term = coordinating(commit.group());
         for (OffsetCommit.PartitionOffset entry : commit.offsets()) {
             TopicPartition tp = entry.topicPartition();
             Optional<Topic> topic = registry.find(tp.topic());
@@ -84,7 +128,7 @@ public final class GroupService {
                         + end);
             }
         }
-        store.commit(commit);
+        store.commit(commit, term);
     }
 
     /**
@@ -100,27 +144,36 @@ public final class GroupService {
 
     /** The member's assignment, renewing its lease (a fetch is a sign of life). */
     public MemberAssignment member(String group, String memberId) {
+        coordinating(group);
         return coordinator.member(group, memberId);
     }
 
-    /** Every group with members or committed offsets, sorted by name. */
+    /**
+     * Every group with members or committed offsets, sorted by name. In a cluster, members are shown for the groups
+     * this broker coordinates; the others show their committed offsets (describe one to reach its coordinator).
+     */
     public List<GroupDescription> list() {
         TreeSet<String> names = new TreeSet<>(coordinator.groupNames());
         names.addAll(store.offsets().groups());
         List<GroupDescription> result = new ArrayList<>();
         for (String name : names) {
-            describeIfKnown(name).ifPresent(result::add);
+            boolean coordinated = store.coordinatorTerm(name).isPresent();
+            describeIfKnown(name, coordinated).ifPresent(result::add);
         }
         return result;
     }
 
-    /** @throws UnknownGroupException when the group has neither members (ever) nor committed offsets */
+    /**
+     * @throws UnknownGroupException   when the group has neither members (ever) nor committed offsets
+     * @throws NotCoordinatorException when this broker does not coordinate the group
+     */
     public GroupDescription describe(String group) {
-        return describeIfKnown(group).orElseThrow(() -> new UnknownGroupException(group));
+        coordinating(group);
+        return describeIfKnown(group, true).orElseThrow(() -> new UnknownGroupException(group));
     }
 
-    private Optional<GroupDescription> describeIfKnown(String group) {
-        Optional<GroupView> view = coordinator.describe(group);
+    private Optional<GroupDescription> describeIfKnown(String group, boolean withMembers) {
+        Optional<GroupView> view = withMembers ? coordinator.describe(group) : Optional.empty();
         Map<TopicPartition, CommittedOffset> committed = store.offsets().committed(group);
         if (view.isEmpty() && committed.isEmpty()) {
             return Optional.empty();

@@ -55,6 +55,13 @@ final class GroupState {
         return members.remove(memberId) != null;
     }
 
+    /** Removes every member; true if there was any. */
+    boolean removeAllMembers() {
+        boolean any = !members.isEmpty();
+        members.clear();
+        return any;
+    }
+
     /** Removes members whose lease ended at or before {@code nowMs}; true if any was removed. */
     boolean expire(long nowMs) {
         return members.values().removeIf(m -> m.expiresAtMs <= nowMs);

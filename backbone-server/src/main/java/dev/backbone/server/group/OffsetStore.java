@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 /**
@@ -48,16 +49,21 @@ public final class OffsetStore implements AutoCloseable {
     private final List<PartitionLog> partitions;
     private final GroupCoordinator coordinator;
     private final Clock clock;
+    private final CoordinatorLeadership leadership;
+    private final OffsetAppender appender;
     private final CommittedOffsets offsets = new CommittedOffsets();
     private final List<Observer> observers;
 
-    private OffsetStore(List<PartitionLog> partitions, GroupCoordinator coordinator, Clock clock) {
+    private OffsetStore(List<PartitionLog> partitions, GroupCoordinator coordinator, Clock clock,
+                        CoordinatorLeadership leadership, OffsetAppender appender) {
         if (partitions.isEmpty()) {
             throw new IllegalArgumentException("the offsets topic needs at least one partition");
         }
         this.partitions = List.copyOf(partitions);
         this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.leadership = Objects.requireNonNull(leadership, "leadership");
+        this.appender = Objects.requireNonNull(appender, "appender");
         List<Observer> list = new ArrayList<>();
         for (int i = 0; i < this.partitions.size(); i++) {
             list.add(new Observer(i));
@@ -72,7 +78,16 @@ public final class OffsetStore implements AutoCloseable {
      */
     public static OffsetStore open(List<PartitionLog> partitions, GroupCoordinator coordinator, Clock clock)
             throws IOException {
-        OffsetStore store = new OffsetStore(partitions, coordinator, clock);
+        return open(partitions, coordinator, clock, CoordinatorLeadership.SINGLE_BROKER, OffsetAppender.LOCAL);
+    }
+
+    /**
+     * Opens the store of a cluster's broker, where the offsets partitions are replicated: the view follows what
+     * this broker's replicas apply, and commits go through {@code appender} in the coordinator's term.
+     */
+    public static OffsetStore open(List<PartitionLog> partitions, GroupCoordinator coordinator, Clock clock,
+                                   CoordinatorLeadership leadership, OffsetAppender appender) throws IOException {
+        OffsetStore store = new OffsetStore(partitions, coordinator, clock, leadership, appender);
         store.start();
         return store;
     }
@@ -110,8 +125,14 @@ public final class OffsetStore implements AutoCloseable {
         return partitions.get(partitionIndex(group));
     }
 
-    private int partitionIndex(String group) {
+    /** The index of the offsets partition that holds {@code group}'s records (and decides its coordinator). */
+    public int partitionIndex(String group) {
         return Math.floorMod(group.hashCode(), partitions.size());
+    }
+
+    /** The term in which this broker coordinates {@code group}; empty when it does not. */
+    public OptionalLong coordinatorTerm(String group) {
+        return leadership.term(partitionIndex(group));
     }
 
     /**
@@ -124,6 +145,15 @@ public final class OffsetStore implements AutoCloseable {
      * @throws IOException                when the offsets log refuses the write; nothing is committed
      */
     public void commit(OffsetCommit commit) throws IOException {
+        commit(commit, 0);
+    }
+
+    /**
+     * Stores the commit as {@link #commit(OffsetCommit)} does, valid only while this broker coordinates the group in
+     * {@code coordinatorTerm}: in a cluster, a commit checked against the membership of a deposed coordinator is
+     * refused when it is applied.
+     */
+    public void commit(OffsetCommit commit, long coordinatorTerm) throws IOException {
         if (commit.offsets().isEmpty()) {
             coordinator.checkCommit(commit.group(), commit.memberId(), commit.generation(), List.of());
             return;
@@ -138,8 +168,9 @@ public final class OffsetStore implements AutoCloseable {
         }
         PartitionLog log = partitionFor(commit.group());
         List<TopicPartition> owned = commit.partitions();
-        log.append(builder.build(), log.config().flushMode(),
-                nextOffset -> coordinator.checkCommit(commit.group(), commit.memberId(), commit.generation(), owned));
+        appender.append(log, builder.build(),
+                nextOffset -> coordinator.checkCommit(commit.group(), commit.memberId(), commit.generation(), owned),
+                coordinatorTerm);
     }
 
     private void apply(TopicPartition offsetsPartition, Record record) {
@@ -161,10 +192,10 @@ public final class OffsetStore implements AutoCloseable {
     }
 
     /**
-     * Rewrites, unchanged, the commits of groups that {@code keep} accepts whose record was written before
-     * {@code writtenBeforeMs}, so that retention of the offsets topic never deletes the only record of an offset
-     * still in use. Offsets of other groups are left to expire with their segments, as Kafka expires the offsets
-     * of groups that stayed empty longer than its offsets retention.
+     * Rewrites, unchanged, the commits of groups that {@code keep} accepts (and this broker coordinates) whose
+     * record was written before {@code writtenBeforeMs}, so that retention of the offsets topic never deletes the
+     * only record of an offset still in use. Offsets of other groups are left to expire with their segments, as
+     * Kafka expires the offsets of groups that stayed empty longer than its offsets retention.
      *
      * <p>Each group's rewrite is one batch, appended only if none of its keys got a newer record meanwhile (checked
      * under the append lock); a group that committed concurrently is simply skipped, its new commit being fresher.
@@ -175,7 +206,8 @@ public final class OffsetStore implements AutoCloseable {
     public int refresh(long writtenBeforeMs, Predicate<String> keep) throws IOException {
         int rewritten = 0;
         for (String group : offsets.groups()) {
-            if (!keep.test(group)) {
+            OptionalLong term = coordinatorTerm(group);
+            if (!keep.test(group) || term.isEmpty()) {
                 continue;
             }
             List<CommittedOffsets.Stale> stale = offsets.writtenBefore(group, writtenBeforeMs);
@@ -190,13 +222,13 @@ public final class OffsetStore implements AutoCloseable {
             }
             PartitionLog log = partitionFor(group);
             try {
-                log.append(builder.build(), log.config().flushMode(), nextOffset -> {
+                appender.append(log, builder.build(), nextOffset -> {
                     for (CommittedOffsets.Stale entry : stale) {
                         if (!offsets.isLatest(group, entry.topicPartition(), entry.logOffset())) {
                             throw new SupersededException();
                         }
                     }
-                });
+                }, term.getAsLong());
                 rewritten += stale.size();
             } catch (SupersededException e) {
                 // A commit landed between the scan and the append: it is the fresher record.

@@ -4,6 +4,7 @@ import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.TopicPartition;
 import dev.backbone.server.topic.Topic;
 import dev.backbone.server.topic.TopicExistsException;
+import dev.backbone.server.topic.TopicListener;
 import dev.backbone.server.topic.TopicNames;
 import dev.backbone.server.topic.TopicRegistry;
 import dev.backbone.server.topic.TopicReplication;
@@ -26,7 +27,9 @@ import java.util.function.BooleanSupplier;
 /**
  * The topics of a cluster: proposes topic changes to the metadata group, and applies the committed ones to this
  * broker's registry, starting and stopping the groups of the partitions this broker replicates. The broker's own
- * topics ({@code __} names: consumer group offsets, API keys, idempotency keys) stay local to each broker.
+ * topics ({@code __} names: API keys, idempotency keys) stay local to each broker, except those named as replicated
+ * (the consumer group offsets): every broker creates them alike from its configuration, without the metadata
+ * group, and their partitions are Raft groups like any other's.
  *
  * <p>Thread safety: thread-safe. Proposals block the calling thread (never an event loop) up to the request
  * timeout; applies run on the metadata group's apply thread; partition groups are started and stopped on one
@@ -38,6 +41,7 @@ public final class ClusterTopics implements TopicReplication, TopicChangeApplier
 
     private final ReplicationNode node;
     private final Clock clock;
+    private final Set<String> replicatedInternalTopics;
     private final ExecutorService groupChanges = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "backbone-raft-groups");
         thread.setDaemon(true);
@@ -46,8 +50,14 @@ public final class ClusterTopics implements TopicReplication, TopicChangeApplier
     private volatile TopicRegistry registry;
 
     public ClusterTopics(ReplicationNode node, Clock clock) {
+        this(node, clock, Set.of());
+    }
+
+    /** @param replicatedInternalTopics the broker's own topics whose partitions are replicated nonetheless */
+    public ClusterTopics(ReplicationNode node, Clock clock, Set<String> replicatedInternalTopics) {
         this.node = node;
         this.clock = clock;
+        this.replicatedInternalTopics = Set.copyOf(replicatedInternalTopics);
     }
 
     /** Starts the Raft server once the registry, whose topics it applies changes to, is open. */
@@ -58,6 +68,19 @@ public final class ClusterTopics implements TopicReplication, TopicChangeApplier
         for (String name : registry.names(false)) {
             startGroups(registry.require(name));
         }
+        registry.addListener(new TopicListener() {
+            @Override
+            public void topicCreated(Topic topic) {
+                if (TopicNames.isInternal(topic.name()) && replicates(topic.name())) {
+                    startGroups(topic);
+                }
+            }
+
+            @Override
+            public void topicDeleted(String name) {
+                // The broker's own topics are never deleted; the others' groups stop when the deletion is applied.
+            }
+        });
     }
 
     private static PartitionLog localOf(PartitionLog log) {
@@ -66,7 +89,7 @@ public final class ClusterTopics implements TopicReplication, TopicChangeApplier
 
     @Override
     public boolean replicates(String topic) {
-        return !TopicNames.isInternal(topic);
+        return !TopicNames.isInternal(topic) || replicatedInternalTopics.contains(topic);
     }
 
     @Override

@@ -13,16 +13,25 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * <pre>
  * entry (the Raft log data of one append):
  *   0                   1                                       9                                      17
- *   +-------------------+---------------------------------------+---------------------------------------+----------
- *   | kind = 1 (append) | expected next offset (int64, -1 any)  | append time ms (int64, leader-stamped)| v2 batches
- *   +-------------------+---------------------------------------+---------------------------------------+----------
+ *   +-------------------+---------------------------------------+---------------------------------------+
+ *   | kind = 1 (append) | expected next offset (int64, -1 any)  | append time ms (int64, leader-stamped)|
+ *   +-------------------+---------------------------------------+---------------------------------------+
+ *   17                                      25
+ *   +---------------------------------------+----------
+ *   | leader term (int64, -1 any)           | v2 batches
+ *   +---------------------------------------+----------
  *
  * reply:
  *   status 0 APPENDED: first offset (int64), last offset (int64), append time ms (int64), batch count (int32),
  *                      base offset of each batch (int64 each)
  *   status 1 MOVED:    the partition's next offset (int64); a conditional append found another one before it
  *   status 2 REFUSED:  reason (UTF-8); the batches were not valid for the partition's config at apply time
+ *   status 3 FENCED:   the Raft term the entry was appended in (int64); it named another leader term
  * </pre>
+ *
+ * A leader term other than -1 says that the proposer checked the entry against state only valid while it leads the
+ * group in that term (a group coordinator's membership): apply appends it only if the entry was appended to the
+ * Raft log in that very term, so an entry proposed by a deposed leader and appended by its successor is refused.
  *
  * All integers big-endian. The batches are stored as the client's bytes; apply rewrites base offsets and the leader
  * epoch only.
@@ -34,22 +43,38 @@ public final class PartitionEntryDescriptor {
     public static final byte KIND_APPEND = 1;
     public static final int EXPECTED_OFFSET_OFFSET = 1;
     public static final int APPEND_TIME_OFFSET = 9;
-    public static final int BATCHES_OFFSET = 17;
+    public static final int LEADER_TERM_OFFSET = 17;
+    public static final int BATCHES_OFFSET = 25;
     /** {@link #EXPECTED_OFFSET_OFFSET} value of an unconditional append. */
     public static final long ANY_OFFSET = -1;
+    /** {@link #LEADER_TERM_OFFSET} value of an append valid in any term. */
+    public static final long ANY_TERM = -1;
 
     public static final byte APPENDED = 0;
     public static final byte MOVED = 1;
     public static final byte REFUSED = 2;
+    public static final byte FENCED = 3;
 
     private PartitionEntryDescriptor() {
     }
 
     /** An append entry holding a copy of {@code batches} (position to limit; the buffer is left untouched). */
     public static ByteString append(long expectedNextOffset, long appendTimeMs, ByteBuffer batches) {
+        return append(expectedNextOffset, appendTimeMs, ANY_TERM, batches);
+    }
+
+    /** An append entry valid only if appended to the Raft log in {@code leaderTerm} ({@link #ANY_TERM}: always). */
+    public static ByteString append(long expectedNextOffset, long appendTimeMs, long leaderTerm, ByteBuffer batches) {
         ByteBuffer entry = ByteBuffer.allocate(BATCHES_OFFSET + batches.remaining());
-        entry.put(KIND_APPEND).putLong(expectedNextOffset).putLong(appendTimeMs).put(batches.duplicate()).flip();
+        entry.put(KIND_APPEND).putLong(expectedNextOffset).putLong(appendTimeMs).putLong(leaderTerm)
+                .put(batches.duplicate()).flip();
         return ByteString.copyFrom(entry);
+    }
+
+    /** Whether an entry appended to the Raft log in {@code raftTerm} may be applied: its leader term allows it. */
+    public static boolean termAllows(ByteBuffer entry, long raftTerm) {
+        long leaderTerm = entry.getLong(entry.position() + LEADER_TERM_OFFSET);
+        return leaderTerm == ANY_TERM || leaderTerm == raftTerm;
     }
 
     /** How many records the batches of an entry hold, from their headers (already validated by the proposer). */
@@ -77,6 +102,10 @@ public final class PartitionEntryDescriptor {
 
     public static Message moved(long nextOffset) {
         return Message.valueOf(ByteString.copyFrom(ByteBuffer.allocate(9).put(MOVED).putLong(nextOffset).flip()));
+    }
+
+    public static Message fenced(long raftTerm) {
+        return Message.valueOf(ByteString.copyFrom(ByteBuffer.allocate(9).put(FENCED).putLong(raftTerm).flip()));
     }
 
     public static Message refused(String reason) {

@@ -118,6 +118,10 @@ public final class PartitionStateMachine extends BaseStateMachine {
             throw new IOException("the log of " + topicPartition + " ends at offset " + end + " but the entries"
                     + " applied up to " + termIndex + " end at " + appliedEndOffset);
         }
+        if (!PartitionEntryDescriptor.termAllows(entry, termIndex.getTerm())) {
+            // Proposed by a leader of an earlier term and appended by its successor: the proposer's check is void.
+            return PartitionEntryDescriptor.fenced(termIndex.getTerm());
+        }
         long expected = entry.getLong(PartitionEntryDescriptor.EXPECTED_OFFSET_OFFSET);
         if (expected != PartitionEntryDescriptor.ANY_OFFSET && expected != end) {
             return PartitionEntryDescriptor.moved(end);

@@ -66,20 +66,32 @@ public final class ReplicatedPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
                                                        AppendPrecondition precondition) {
+        return appendInTerm(batches, precondition, PartitionEntryDescriptor.ANY_TERM);
+    }
+
+    /**
+     * Appends like {@link #appendAsync}, but only if the entry is appended to the Raft log in {@code leaderTerm}:
+     * for a proposer whose precondition read state that is valid only while it leads the group in that term (a
+     * group coordinator's membership). Fails with {@link LeaderChangedException} when a later leader appended it.
+     *
+     * @param leaderTerm the term this broker leads the group in, or {@link PartitionEntryDescriptor#ANY_TERM}
+     */
+    public CompletableFuture<AppendResult> appendInTerm(ByteBuffer batches, AppendPrecondition precondition,
+                                                        long leaderTerm) {
         RecordBatchValidator.validateAll(batches, local.config().maxBatchBytes());
         long now = clock.millis();
         if (precondition == AppendPrecondition.NONE) {
-            return propose(PartitionEntryDescriptor.ANY_OFFSET, now, batches);
+            return propose(PartitionEntryDescriptor.ANY_OFFSET, now, leaderTerm, batches);
         }
         long expected = local.logEndOffset();
         precondition.check(expected);
         ByteBuffer copy = ByteBuffer.allocate(batches.remaining()).put(batches.duplicate()).flip();
-        return conditional(expected, now, copy, precondition, 1);
+        return conditional(expected, now, leaderTerm, copy, precondition, 1);
     }
 
-    private CompletableFuture<AppendResult> conditional(long expected, long now, ByteBuffer batches,
+    private CompletableFuture<AppendResult> conditional(long expected, long now, long leaderTerm, ByteBuffer batches,
                                                         AppendPrecondition precondition, int attempt) {
-        return propose(expected, now, batches).thenCompose(result -> {
+        return propose(expected, now, leaderTerm, batches).thenCompose(result -> {
             if (result != null) {
                 return CompletableFuture.completedFuture(result);
             }
@@ -91,22 +103,26 @@ public final class ReplicatedPartitionLog implements PartitionLog {
             // The partition moved on: check again once this replica has applied what came first.
             return CompletableFuture.supplyAsync(local::logEndOffset, RETRY_DELAY).thenCompose(end -> {
                 precondition.check(end);
-                return conditional(end, now, batches, precondition, attempt + 1);
+                return conditional(end, now, leaderTerm, batches, precondition, attempt + 1);
             });
         });
     }
 
     /** Completes with the append's result, or with null when a conditional append found the partition moved. */
-    private CompletableFuture<AppendResult> propose(long expected, long now, ByteBuffer batches) {
+    private CompletableFuture<AppendResult> propose(long expected, long now, long leaderTerm, ByteBuffer batches) {
         TopicPartition tp = topicPartition();
         return node.submit(groupId, node.replicas(tp), "partition " + tp,
-                PartitionEntryDescriptor.append(expected, now, batches)).thenApply(reply -> {
+                PartitionEntryDescriptor.append(expected, now, leaderTerm, batches)).thenApply(reply -> {
                     byte status = reply.get(reply.position());
                     if (status == PartitionEntryDescriptor.APPENDED) {
                         return PartitionEntryDescriptor.appendResult(reply);
                     }
                     if (status == PartitionEntryDescriptor.MOVED) {
                         return null;
+                    }
+                    if (status == PartitionEntryDescriptor.FENCED) {
+                        throw new LeaderChangedException("partition " + tp, leaderTerm,
+                                reply.getLong(reply.position() + 1));
                     }
                     throw new BackboneException(ProblemType.MALFORMED_BATCH, "partition " + tp + " refused the"
                             + " batches: " + PartitionEntryDescriptor.refusedReason(reply));

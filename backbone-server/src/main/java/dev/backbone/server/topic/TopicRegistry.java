@@ -109,7 +109,7 @@ public final class TopicRegistry {
                     + ", was " + partitions);
         }
         TopicConfig topicConfig = TopicConfig.parse(config, options.defaultLogConfig());
-        if (replication.replicates(name)) {
+        if (changedThroughCluster(name)) {
             if (topics.containsKey(name)) {
                 throw new TopicExistsException(name);
             }
@@ -118,6 +118,15 @@ public final class TopicRegistry {
             return describe(require(name));
         }
         return createLocally(name, partitions, topicConfig);
+    }
+
+    /**
+     * Whether a change of the topic is proposed to the cluster and made on every broker once committed. The broker's
+     * own topics never are, even the replicated ones (the consumer group offsets): every broker creates them alike
+     * from its configuration, so a starting broker does not wait for a metadata leader to exist.
+     */
+    private boolean changedThroughCluster(String name) {
+        return replication.replicates(name) && !TopicNames.isInternal(name);
     }
 
     /**
@@ -216,7 +225,7 @@ public final class TopicRegistry {
                         "is fixed when the topic is created (it is " + topic.config().auditChain()
                                 + " for this one); create a new topic to change it");
             }
-            if (!replication.replicates(name)) {
+            if (!changedThroughCluster(name)) {
                 return describe(alterLocally(topic, next));
             }
         } finally {
@@ -265,7 +274,7 @@ public final class TopicRegistry {
      * @throws UnknownTopicException when there is no such topic
      */
     public void delete(String name) {
-        if (replication.replicates(name)) {
+        if (changedThroughCluster(name)) {
             require(name);
             replication.delete(name);
             return;
