@@ -173,7 +173,7 @@ final class LocalPartitionLog implements PartitionLog {
     @Override
     public AppendResult append(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition)
             throws IOException {
-        Written written = write(batches, flush, precondition, true, LEADER_EPOCH, clock.millis());
+        Written written = write(batches, flush, precondition, true, LEADER_EPOCH, clock.millis(), false);
         if (written.waiter() != null) {
             written.waiter().await(topicPartition);
         }
@@ -183,7 +183,7 @@ final class LocalPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
                                                        AppendPrecondition precondition) throws IOException {
-        Written written = write(batches, flush, precondition, false, LEADER_EPOCH, clock.millis());
+        Written written = write(batches, flush, precondition, false, LEADER_EPOCH, clock.millis(), false);
         if (written.waiter() == null) {
             return CompletableFuture.completedFuture(written.result());
         }
@@ -193,7 +193,7 @@ final class LocalPartitionLog implements PartitionLog {
     @Override
     public AppendResult appendReplicated(ByteBuffer batches, int leaderEpoch, long appendTimeMs,
                                          AppendPrecondition precondition) throws IOException {
-        return write(batches, FlushMode.NONE, precondition, false, leaderEpoch, appendTimeMs).result();
+        return write(batches, FlushMode.NONE, precondition, false, leaderEpoch, appendTimeMs, true).result();
     }
 
     @Override
@@ -212,7 +212,7 @@ final class LocalPartitionLog implements PartitionLog {
     }
 
     private Written write(ByteBuffer batches, FlushMode flush, AppendPrecondition precondition, boolean parksThread,
-                          int leaderEpoch, long nowMs) throws IOException {
+                          int leaderEpoch, long nowMs, boolean replicated) throws IOException {
         Objects.requireNonNull(batches, "batches");
         Objects.requireNonNull(flush, "flush");
         Objects.requireNonNull(precondition, "precondition");
@@ -226,7 +226,11 @@ final class LocalPartitionLog implements PartitionLog {
         }
         LogConfig cfg = config;
         List<ByteBuffer> plainForms = new ArrayList<>(1);
-        List<RecordBatchHeader> headers = RecordBatchValidator.validateAll(batches, cfg.maxBatchBytes(),
+        // A replicated append was checked against the size limit when proposed; checking again here could refuse it
+        // on one replica and not on another, should the limit change between (topic configs are not ordered with
+        // partition entries). Only what the bytes themselves decide may refuse it.
+        int maxBatchBytes = replicated ? Integer.MAX_VALUE : cfg.maxBatchBytes();
+        List<RecordBatchHeader> headers = RecordBatchValidator.validateAll(batches, maxBatchBytes,
                 BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES, plainForms);
         int totalBytes = batches.remaining();
         long recordCount = 0;

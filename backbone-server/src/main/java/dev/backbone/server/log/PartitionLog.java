@@ -84,6 +84,9 @@ public interface PartitionLog extends AutoCloseable {
      * with {@link FlushMode#NONE}, but stamped with {@code leaderEpoch} and taking {@code appendTimeMs} as the
      * broker's time (segment age, the append time), so that every replica applying the same entries writes the same
      * bytes and rolls at the same offsets. Durability is the replication log's; {@link #flush()} catches up.
+     * The config's batch size limit is not applied (the proposer applied it): whether the batches are taken depends
+     * on their bytes alone, {@code RecordBatchValidator.validateAll(batches, Integer.MAX_VALUE)}, so a replication
+     * protocol can decide again, without appending, what this method did.
      */
     default AppendResult appendReplicated(ByteBuffer batches, int leaderEpoch, long appendTimeMs,
                                           AppendPrecondition precondition) throws IOException {

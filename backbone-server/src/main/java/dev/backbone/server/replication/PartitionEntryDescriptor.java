@@ -1,6 +1,5 @@
 package dev.backbone.server.replication;
 
-import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.server.log.AppendResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -77,16 +76,10 @@ public final class PartitionEntryDescriptor {
         return leaderTerm == ANY_TERM || leaderTerm == raftTerm;
     }
 
-    /** How many records the batches of an entry hold, from their headers (already validated by the proposer). */
-    public static long recordCount(ByteBuffer entry) {
-        long count = 0;
-        int position = entry.position() + BATCHES_OFFSET;
-        while (position + RecordBatchDescriptor.HEADER_SIZE <= entry.limit()) {
-            count += entry.getInt(position + RecordBatchDescriptor.LAST_OFFSET_DELTA_OFFSET) + 1L;
-            position += RecordBatchDescriptor.LOG_OVERHEAD + entry.getInt(position
-                    + RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
-        }
-        return count;
+    /** A writable copy of an entry's batches (apply rewrites their base offsets and leader epochs in place). */
+    public static ByteBuffer batches(ByteBuffer entry) {
+        ByteBuffer batches = ByteBuffer.allocate(entry.remaining() - BATCHES_OFFSET);
+        return batches.put(entry.duplicate().position(entry.position() + BATCHES_OFFSET)).flip();
     }
 
     public static Message appended(AppendResult result) {

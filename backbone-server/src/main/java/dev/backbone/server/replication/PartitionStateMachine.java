@@ -1,6 +1,8 @@
 package dev.backbone.server.replication;
 
 import dev.backbone.client.batch.InvalidBatchException;
+import dev.backbone.client.batch.RecordBatchHeader;
+import dev.backbone.client.batch.RecordBatchValidator;
 import dev.backbone.server.log.AppendPrecondition;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.PartitionLog;
@@ -11,9 +13,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -32,11 +38,22 @@ import org.apache.ratis.util.MD5FileUtil;
  * log, in commit order, stamping each batch with the entry's Raft term as its partition leader epoch and taking the
  * leader-stamped time as the append time. Nothing here reads a clock, so every replica writes the same bytes.
  *
+ * <p>What an entry does is decided by the entry and by the end offset the entries before it left, nothing else:
+ * an entry naming a leader term other than the one it was appended in is answered "fenced" and appends nothing; a
+ * conditional append whose expected offset is not that end is answered "moved" and appends nothing; batches whose
+ * bytes do not validate are "refused" and append nothing; every other entry appends all its batches. Local state
+ * that could differ between replicas (is the partition open here, the topic's current config) never decides.
+ * Should this replica be unable to apply an entry (its log not open within {@link #LOG_OPEN_WAIT}, a failed write),
+ * apply throws: Ratis then stops this member of the group, and neither the applied index nor the end offset has
+ * moved past the entry, so a restart decides it again. An entry is never skipped.
+ *
  * <p>Durability: the Raft log (fsynced by Ratis) is what makes an entry durable; the partition log is written
- * without fsync. A snapshot fsyncs the partition log and records the applied index and the log's end offset (Ratis
- * does not purge its log: see RaftSettings). After a restart Ratis applies again the entries after the last
- * snapshot; an entry whose records the partition log already holds (it was applied before the stop) is recognised
- * by counting offsets from the snapshot's end offset, and skipped.
+ * without fsync. A snapshot fsyncs the partition log and records the applied index and the end offset there. After
+ * a restart Ratis applies again every entry after the last snapshot. Each is decided again by the same rules,
+ * against the end offset the entries before it left (starting from the snapshot's), which is exactly what the
+ * first apply saw; the records an appending entry would add are then compared with what the partition log already
+ * holds: batches it holds are not written again, the rest (after a crash lost an unflushed tail, possibly in the
+ * middle of an entry of several batches) are appended.
  *
  * <p>Snapshot file: one int64, the partition log's end offset at the snapshot's index.
  *
@@ -44,11 +61,15 @@ import org.apache.ratis.util.MD5FileUtil;
  */
 public final class PartitionStateMachine extends BaseStateMachine {
 
+    /** How long apply waits for the partition's log to be open here before it gives up on this replica. */
+    static final Duration LOG_OPEN_WAIT = Duration.ofSeconds(10);
+
     private final TopicPartition topicPartition;
     private final Function<TopicPartition, Optional<PartitionLog>> localLogs;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
-    /** The partition log's end offset after the last entry applied (or skipped as already applied). */
+    /** The end offset the entries applied so far leave the partition at (replayed ones included). */
     private long appliedEndOffset;
+    private volatile boolean closed;
 
     /** @param localLogs the engine's own log of a partition, by name, if it is open */
     public PartitionStateMachine(TopicPartition topicPartition,
@@ -85,57 +106,118 @@ public final class PartitionStateMachine extends BaseStateMachine {
         return storage;
     }
 
+    /**
+     * A snapshot of a partition is its segments, which a snapshot file alone does not carry: a follower the leader
+     * would install one on keeps replaying instead (the Raft log is not purged, see RaftSettings).
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RaftProtos.RoleInfoProto roleInfo,
+                                                                        TermIndex firstTermIndexInLog) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         TermIndex termIndex = TermIndex.valueOf(entry);
+        Message reply;
         try {
-            return CompletableFuture.completedFuture(apply(termIndex,
-                    entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
+            reply = apply(termIndex, entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
         } catch (IOException e) {
-            return CompletableFuture.failedFuture(new UncheckedIOException("applying entry " + termIndex + " to "
-                    + topicPartition + " failed", e));
-        } finally {
-            updateLastAppliedTermIndex(termIndex);
+            throw new UncheckedIOException("applying entry " + termIndex + " to " + topicPartition + " failed; this"
+                    + " replica of the partition stops and decides the entry again when restarted", e);
         }
+        updateLastAppliedTermIndex(termIndex);
+        return CompletableFuture.completedFuture(reply);
     }
 
     private Message apply(TermIndex termIndex, ByteBuffer entry) throws IOException {
-        PartitionLog log = localLogs.apply(topicPartition).orElse(null);
-        if (log == null) {
-            return PartitionEntryDescriptor.refused("partition " + topicPartition + " is not open on this broker");
-        }
-        long records = PartitionEntryDescriptor.recordCount(entry);
+        PartitionLog log = awaitLog(termIndex);
         long end = log.logEndOffset();
-        if (appliedEndOffset + records <= end) {
-            // Applied before a restart: the log holds these records already.
-            long first = appliedEndOffset;
-            appliedEndOffset += records;
-            return PartitionEntryDescriptor.appended(new AppendResult(first, appliedEndOffset - 1, new long[] {first},
-                    entry.getLong(PartitionEntryDescriptor.APPEND_TIME_OFFSET)));
-        }
-        if (appliedEndOffset != end) {
-            throw new IOException("the log of " + topicPartition + " ends at offset " + end + " but the entries"
-                    + " applied up to " + termIndex + " end at " + appliedEndOffset);
+        if (end < appliedEndOffset) {
+            throw new IOException("the log of " + topicPartition + " ends at offset " + end + ", below offset "
+                    + appliedEndOffset + " where the entries applied before " + termIndex + " leave it");
         }
         if (!PartitionEntryDescriptor.termAllows(entry, termIndex.getTerm())) {
             // Proposed by a leader of an earlier term and appended by its successor: the proposer's check is void.
+            // Decided by the entry alone, so a replay decides it alike.
             return PartitionEntryDescriptor.fenced(termIndex.getTerm());
         }
-        long expected = entry.getLong(PartitionEntryDescriptor.EXPECTED_OFFSET_OFFSET);
-        if (expected != PartitionEntryDescriptor.ANY_OFFSET && expected != end) {
-            return PartitionEntryDescriptor.moved(end);
+        long expected = entry.getLong(entry.position() + PartitionEntryDescriptor.EXPECTED_OFFSET_OFFSET);
+        if (expected != PartitionEntryDescriptor.ANY_OFFSET && expected != appliedEndOffset) {
+            return PartitionEntryDescriptor.moved(appliedEndOffset);
         }
-        ByteBuffer batches = ByteBuffer.allocate(entry.remaining() - PartitionEntryDescriptor.BATCHES_OFFSET);
-        batches.put(entry.duplicate().position(PartitionEntryDescriptor.BATCHES_OFFSET)).flip();
+        long appendTimeMs = entry.getLong(entry.position() + PartitionEntryDescriptor.APPEND_TIME_OFFSET);
+        ByteBuffer batches = PartitionEntryDescriptor.batches(entry);
+        if (end > appliedEndOffset) {
+            return replay(log, termIndex, batches, appendTimeMs, end);
+        }
         try {
-            AppendResult result = log.appendReplicated(batches, (int) termIndex.getTerm(),
-                    entry.getLong(PartitionEntryDescriptor.APPEND_TIME_OFFSET), AppendPrecondition.NONE);
+            AppendResult result = log.appendReplicated(batches, (int) termIndex.getTerm(), appendTimeMs,
+                    AppendPrecondition.NONE);
             appliedEndOffset = result.lastOffset() + 1;
             return PartitionEntryDescriptor.appended(result);
         } catch (InvalidBatchException e) {
             return PartitionEntryDescriptor.refused(e.getMessage());
         }
+    }
+
+    /**
+     * An entry applied before a restart, whose records the log holds in full or in part: decided as the first apply
+     * decided it, writing only the batches the log lacks.
+     */
+    private Message replay(PartitionLog log, TermIndex termIndex, ByteBuffer batches, long appendTimeMs, long end)
+            throws IOException {
+        List<RecordBatchHeader> headers;
+        try {
+            headers = RecordBatchValidator.validateAll(batches, Integer.MAX_VALUE);
+        } catch (InvalidBatchException e) {
+            return PartitionEntryDescriptor.refused(e.getMessage());
+        }
+        long[] bases = new long[headers.size()];
+        long offset = appliedEndOffset;
+        int held = 0;
+        int position = batches.position();
+        for (; held < headers.size() && offset < end; held++) {
+            bases[held] = offset;
+            offset += headers.get(held).lastOffsetDelta() + 1L;
+            position += headers.get(held).sizeInBytes();
+        }
+        if (offset > end) {
+            throw new IOException("the log of " + topicPartition + " ends at offset " + end + ", inside a batch of"
+                    + " entry " + termIndex + " which starts at offset " + appliedEndOffset);
+        }
+        if (held < headers.size()) {
+            AppendResult rest = log.appendReplicated(batches.position(position), (int) termIndex.getTerm(),
+                    appendTimeMs, AppendPrecondition.NONE);
+            System.arraycopy(rest.batchBaseOffsets(), 0, bases, held, headers.size() - held);
+            offset = rest.lastOffset() + 1;
+        }
+        long first = appliedEndOffset;
+        appliedEndOffset = offset;
+        return PartitionEntryDescriptor.appended(new AppendResult(first, offset - 1, bases, appendTimeMs));
+    }
+
+    /** The local log, which is open unless its topic is being created or deleted here right now. */
+    private PartitionLog awaitLog(TermIndex termIndex) throws IOException {
+        long deadline = System.nanoTime() + LOG_OPEN_WAIT.toNanos();
+        while (true) {
+            Optional<PartitionLog> log = localLogs.apply(topicPartition);
+            if (log.isPresent()) {
+                return log.get();
+            }
+            if (closed || System.nanoTime() - deadline > 0) {
+                throw new IOException("the log of " + topicPartition + " is not open on this broker, so entry "
+                        + termIndex + " cannot be applied");
+            }
+            LockSupport.parkNanos(10_000_000);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        super.close();
     }
 
     /** Fsyncs the partition log, then records the applied index and end offset: a restart replays from there. */

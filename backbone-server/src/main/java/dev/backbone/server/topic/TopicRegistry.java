@@ -84,7 +84,8 @@ public final class TopicRegistry {
         for (TopicStore.StoredTopic topic : stored) {
             List<PartitionLog> logs = new ArrayList<>(topic.partitions());
             for (int p = 0; p < topic.partitions(); p++) {
-                logs.add(opened.get(new TopicPartition(topic.name(), p)));
+                PartitionLog local = opened.get(new TopicPartition(topic.name(), p));
+                logs.add(replication.replicates(topic.name()) ? replication.wrap(local) : local);
             }
             topics.put(topic.name(), new Topic(topic.name(), configs.get(topic.name()), logs));
         }

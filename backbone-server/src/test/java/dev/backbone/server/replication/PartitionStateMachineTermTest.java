@@ -81,6 +81,26 @@ class PartitionStateMachineTermTest {
     }
 
     @Test
+    void aReplayAfterARestartDecidesAFencedEntryAgainAndAppendsNothingTwice() throws Exception {
+        apply(5, 1, 5, "first");
+        apply(6, 2, 5, "fenced");
+        apply(6, 3, 6, "second");
+        long end = log.logEndOffset();
+
+        // A restart without a snapshot: Ratis applies every entry again to a new state machine over the same log.
+        stateMachine = new PartitionStateMachine(OFFSETS, tp -> Optional.of(log));
+        ByteBuffer first = apply(5, 1, 5, "first");
+        ByteBuffer fenced = apply(6, 2, 5, "fenced");
+        ByteBuffer second = apply(6, 3, 6, "second");
+
+        assertThat(first.get(0)).isEqualTo(PartitionEntryDescriptor.APPENDED);
+        assertThat(fenced.get(0)).isEqualTo(PartitionEntryDescriptor.FENCED);
+        assertThat(PartitionEntryDescriptor.appendResult(second).firstOffset()).isEqualTo(1);
+        assertThat(log.logEndOffset()).isEqualTo(end);
+        assertThat(values()).containsExactly("first", "second");
+    }
+
+    @Test
     void aLaterTermThanTheEntrysIsRefusedAsMuchAsAnEarlierOne() throws Exception {
         ByteBuffer fromTheFuture = apply(4, 1, 7, "a proposal naming a term the log has not reached");
 

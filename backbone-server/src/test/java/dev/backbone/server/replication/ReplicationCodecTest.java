@@ -33,7 +33,7 @@ class ReplicationCodecTest {
         assertThat(entry.getLong(PartitionEntryDescriptor.EXPECTED_OFFSET_OFFSET)).isEqualTo(42);
         assertThat(entry.getLong(PartitionEntryDescriptor.APPEND_TIME_OFFSET)).isEqualTo(1_700_000_000_123L);
         assertThat(entry.remaining() - PartitionEntryDescriptor.BATCHES_OFFSET).isEqualTo(batches.remaining());
-        assertThat(PartitionEntryDescriptor.recordCount(entry)).isEqualTo(first + second);
+        assertThat(PartitionEntryDescriptor.batches(entry)).isEqualTo(batches);
     }
 
     @Test

@@ -8,8 +8,11 @@ import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogConfig;
 import dev.backbone.server.log.LogManager;
 import dev.backbone.server.log.LogManagerOptions;
+import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.io.StorageFiles;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,6 +208,64 @@ class TopicRegistryTest {
         registry.delete("a");
         assertThat(heard).containsExactlyInAnyOrder("+a", "+b", "+c", "-a");
         assertThat(heard.subList(2, 4)).containsExactly("+c", "-a");
+    }
+
+    @Test
+    void partitionsOfReplicatedTopicsAreWrappedWhenCreatedAndWhenOpenedAgain() throws IOException {
+        WrappingReplication replication = new WrappingReplication();
+        manager.close();
+        manager = new LogManager(dataDir, LogManagerOptions.DEFAULT);
+        registry = new TopicRegistry(manager, OPTIONS, replication);
+        assertThat(registry.applyCreate("orders", 2, Map.of())).isTrue();
+        registry.create("__internal", 1, Map.of());
+        assertThat(registry.require("orders").partitions()).allMatch(WrappedLog.class::isInstance);
+
+        manager.close();
+        manager = new LogManager(dataDir, LogManagerOptions.DEFAULT);
+        registry = new TopicRegistry(manager, OPTIONS, replication);
+
+        assertThat(registry.require("orders").partitions()).as("replicated partitions after a restart")
+                .hasSize(2).allMatch(WrappedLog.class::isInstance);
+        assertThat(registry.require("__internal").partitions()).noneMatch(WrappedLog.class::isInstance);
+    }
+
+    /** Replicates every topic but the broker's own, marking the logs it wraps; proposes nothing. */
+    private static final class WrappingReplication implements TopicReplication {
+        @Override
+        public boolean replicates(String topic) {
+            return !TopicNames.isInternal(topic);
+        }
+
+        @Override
+        public PartitionLog wrap(PartitionLog local) {
+            return (PartitionLog) Proxy.newProxyInstance(PartitionLog.class.getClassLoader(),
+                    new Class<?>[] {PartitionLog.class, WrappedLog.class}, (proxy, method, args) -> {
+                        try {
+                            return method.invoke(local, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @Override
+        public void create(String name, int partitions, Map<String, String> overrides) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void alterConfig(String name, Map<String, String> overrides) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void delete(String name) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** A marker of the logs {@link WrappingReplication} wrapped. */
+    private interface WrappedLog {
     }
 
     private void reopen(TopicRegistryOptions options) throws IOException {
