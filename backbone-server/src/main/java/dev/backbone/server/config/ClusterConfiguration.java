@@ -85,8 +85,14 @@ class ClusterConfiguration {
         return new CoordinatorForwardFilter(node, offsets, leadership, forwarder, limits.maxWait());
     }
 
+    /**
+     * Takes the offset store first: it reads the offsets partitions and then follows their appends, which the Raft
+     * server makes once started (replaying what followed its last snapshot); an append made during that read
+     * could be missed. Depending on it also stops the Raft server before the store stops following.
+     */
     @Bean(destroyMethod = "close")
-    ClusterStart clusterStart(ClusterTopics topics, TopicRegistry registry, ReplicationNode node) throws IOException {
+    ClusterStart clusterStart(ClusterTopics topics, TopicRegistry registry, ReplicationNode node,
+                              OffsetStore offsets) throws IOException {
         topics.start(registry);
         return new ClusterStart(topics, node);
     }
