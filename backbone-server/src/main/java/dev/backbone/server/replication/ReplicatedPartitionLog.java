@@ -5,6 +5,7 @@ import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.log.AppendObserver;
 import dev.backbone.server.log.AppendPrecondition;
+import dev.backbone.server.log.AppendRequestId;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogConfig;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * A partition of a replicated topic as the layers above see it: reads, listeners and observers are the local log's
@@ -66,10 +68,22 @@ public final class ReplicatedPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
                                                        AppendPrecondition precondition) {
+        return appendAsync(batches, flush, precondition, null);
+    }
+
+    /**
+     * An unconditional append with a request id is applied once per request on every replica: a repeat, through
+     * any broker, completes with the first append's result. A conditional one is retried by its precondition.
+     */
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
+                                                       AppendPrecondition precondition, AppendRequestId requestId) {
         RecordBatchValidator.validateAll(batches, local.config().maxBatchBytes());
         long now = clock.millis();
         if (precondition == AppendPrecondition.NONE) {
-            return propose(PartitionEntryDescriptor.ANY_OFFSET, now, batches);
+            return propose(requestId == null ? PartitionEntryDescriptor.append(PartitionEntryDescriptor.ANY_OFFSET,
+                    now, batches) : PartitionEntryDescriptor.append(PartitionEntryDescriptor.ANY_OFFSET, now,
+                    requestId, batches));
         }
         long expected = local.logEndOffset();
         precondition.check(expected);
@@ -79,7 +93,7 @@ public final class ReplicatedPartitionLog implements PartitionLog {
 
     private CompletableFuture<AppendResult> conditional(long expected, long now, ByteBuffer batches,
                                                         AppendPrecondition precondition, int attempt) {
-        return propose(expected, now, batches).thenCompose(result -> {
+        return propose(PartitionEntryDescriptor.append(expected, now, batches)).thenCompose(result -> {
             if (result != null) {
                 return CompletableFuture.completedFuture(result);
             }
@@ -97,16 +111,20 @@ public final class ReplicatedPartitionLog implements PartitionLog {
     }
 
     /** Completes with the append's result, or with null when a conditional append found the partition moved. */
-    private CompletableFuture<AppendResult> propose(long expected, long now, ByteBuffer batches) {
+    private CompletableFuture<AppendResult> propose(ByteString entry) {
         TopicPartition tp = topicPartition();
-        return node.submit(groupId, node.replicas(tp), "partition " + tp,
-                PartitionEntryDescriptor.append(expected, now, batches)).thenApply(reply -> {
+        return node.submit(groupId, node.replicas(tp), "partition " + tp, entry).thenApply(reply -> {
                     byte status = reply.get(reply.position());
-                    if (status == PartitionEntryDescriptor.APPENDED) {
+                    if (status == PartitionEntryDescriptor.APPENDED || status == PartitionEntryDescriptor.DUPLICATE) {
                         return PartitionEntryDescriptor.appendResult(reply);
                     }
                     if (status == PartitionEntryDescriptor.MOVED) {
                         return null;
+                    }
+                    if (status == PartitionEntryDescriptor.KEY_REUSED) {
+                        throw new BackboneException(ProblemType.IDEMPOTENCY_KEY_REUSED, "the idempotency key of this"
+                                + " request was used for another request to " + tp + " within the window",
+                                Map.of());
                     }
                     throw new BackboneException(ProblemType.MALFORMED_BATCH, "partition " + tp + " refused the"
                             + " batches: " + PartitionEntryDescriptor.refusedReason(reply));
