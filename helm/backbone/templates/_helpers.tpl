@@ -136,9 +136,6 @@ win, so that one value is not set two different ways.
 {{/* Fails the render with every bad value named, in one message. */}}
 {{- define "backbone.validateValues" -}}
 {{- $messages := list -}}
-{{- if and (gt (int .Values.replicaCount) 1) (not .Values.clusterPreview) -}}
-{{- $messages = append $messages (printf "replicaCount: %v is not supported yet. This version of the broker does not replicate partitions (docs/REPLICATION.md) and refuses to start with a peer list, so more than one pod would never become ready. Set replicaCount to 1." .Values.replicaCount) -}}
-{{- end -}}
 {{- if and (gt (int .Values.replicaCount) 1) (eq (mod (int .Values.replicaCount) 2) 0) -}}
 {{- $messages = append $messages (printf "replicaCount: %v is even. A Raft cluster needs a majority of its pods, so %v pods survive no more failures than %v do. Use 1 (no replication), 3, 5 or 7." .Values.replicaCount .Values.replicaCount (sub (int .Values.replicaCount) 1)) -}}
 {{- end -}}

@@ -239,8 +239,7 @@ class HelmChartTest {
 
     @Test
     void peersFollowTheReleaseNamespacePortsAndClusterDomain(@TempDir Path dir) throws IOException {
-        Path values = Files.writeString(dir.resolve("values.yaml"), String.join("\n", "replicaCount: 5", "clusterPreview: true",
-                "fullnameOverride: events", "clusterDomain: corp.example", "containerPorts:", "  http: 18080",
+        Path values = Files.writeString(dir.resolve("values.yaml"), String.join("\n", "replicaCount: 5", "fullnameOverride: events", "clusterDomain: corp.example", "containerPorts:", "  http: 18080",
                 "  raft: 19870", ""));
         StatefulSet set = RenderedChart.renderWith(values).one(StatefulSet.class);
 
@@ -266,21 +265,30 @@ class HelmChartTest {
     @ValueSource(ints = {2, 4})
     void evenReplicaCountsAreRefusedSayingWhy(int replicas, @TempDir Path dir) throws IOException {
         Path values = Files.writeString(dir.resolve("values.yaml"),
-                "replicaCount: " + replicas + "\nclusterPreview: true\n");
+                "replicaCount: " + replicas + "\n");
         assertThatThrownBy(() -> RenderedChart.renderWith(values))
                 .hasMessageContaining("replicaCount: " + replicas + " is even")
                 .hasMessageContaining("majority")
                 .hasMessageContaining("Use 1 (no replication), 3, 5 or 7");
     }
 
-    /** The broker of this version refuses a peer list, so three pods would never be ready: the chart says so first. */
+    /**
+     * Three replicas with nothing else set: a cluster whose pods start together, are ready once they have a metadata
+     * leader and have caught up (the readiness group holds the cluster component), and are drained one at a time.
+     */
     @Test
-    void moreThanOneReplicaIsRefusedUntilTheBrokerReplicates(@TempDir Path dir) throws IOException {
+    void threeReplicasAloneRenderAClusterReadyWhenCaughtUpAndDrainedOneAtATime(@TempDir Path dir)
+            throws IOException {
         Path values = Files.writeString(dir.resolve("values.yaml"), "replicaCount: 3\n");
-        assertThatThrownBy(() -> RenderedChart.renderWith(values))
-                .hasMessageContaining("replicaCount: 3 is not supported yet")
-                .hasMessageContaining("does not replicate partitions")
-                .hasMessageContaining("Set replicaCount to 1");
+        RenderedChart chart = RenderedChart.renderWith(values);
+        StatefulSet set = chart.one(StatefulSet.class);
+        Container broker = set.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(set.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(set.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(env(broker).get("BACKBONE_CLUSTER_PEERS").split(",")).hasSize(3);
+        assertThat(broker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+        assertThat(chart.one(PodDisruptionBudget.class).getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     }
 
     @Test

@@ -43,6 +43,7 @@ class ClusterConfiguration {
 
     @Bean(destroyMethod = "close")
     ReplicationNode replicationNode(ClusterProperties cluster, BackboneProperties broker,
+                                    IdempotencyProperties idempotency,
                                     @Value("${server.port:8080}") int serverPort) {
         ClusterPeers peers = ClusterPeers.parse(cluster.getPeers());
         if (cluster.getNodeId() == null) {
@@ -53,8 +54,10 @@ class ClusterConfiguration {
             throw new InvalidPeersException("server.port is " + serverPort + " but peer '" + self.id()
                     + "' has HTTP port " + self.httpPort() + " in backbone.cluster.peers; they must be equal");
         }
-        return new ReplicationNode(peers, self.id(), cluster.getReplicationFactor(), cluster.getRequestTimeout(),
-                broker.getDataDir().resolve("raft"), cluster.getSnapshotIntervalEntries());
+        ReplicationNode node = new ReplicationNode(peers, self.id(), cluster.getReplicationFactor(),
+                cluster.getRequestTimeout(), broker.getDataDir().resolve("raft"), cluster.getSnapshotIntervalEntries());
+        node.deduplicateRequests(idempotency.getWindow(), idempotency.getMaxKeys());
+        return node;
     }
 
     @Bean(destroyMethod = "close")

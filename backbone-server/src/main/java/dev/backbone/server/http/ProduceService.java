@@ -7,7 +7,9 @@ import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
+import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.log.AppendPrecondition;
+import dev.backbone.server.log.AppendRequestId;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogClosedException;
@@ -77,11 +79,12 @@ public final class ProduceService {
      * @param flushOverride the acknowledgement mode for this request, or null for the topic's
      */
     public Mono<List<RecordOffset>> produce(String topic, List<ProducedRecord> records, FlushMode flushOverride) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             long started = System.nanoTime();
             checkRecords(records);
             storageGuard.checkWritable();
-            return topic(topic).flatMap(t -> appendAll(t, records, flushOverride, started));
+            AppendRequestId requestId = IdempotentRequests.requestId(context);
+            return topic(topic).flatMap(t -> appendAll(t, records, flushOverride, started, requestId));
         });
     }
 
@@ -148,8 +151,9 @@ public final class ProduceService {
         return Mono.fromCallable(() -> registry.getOrCreate(name)).subscribeOn(appendScheduler);
     }
 
+    /** @param requestId the client request the records come from, if it may be retried (else null) */
     private Mono<List<RecordOffset>> appendAll(Topic topic, List<ProducedRecord> records, FlushMode flushOverride,
-                                               long started) {
+                                               long started, AppendRequestId requestId) {
         int[] partitionOf = assignPartitions(topic, records);
         List<List<Integer>> byPartition = new ArrayList<>(topic.partitionCount());
         for (int p = 0; p < topic.partitionCount(); p++) {
@@ -177,7 +181,7 @@ public final class ProduceService {
                     return appendOnScheduler(topic, log, () -> {
                                 ByteBuffer batches = build(mine, now, topic.config().compressionCodec());
                                 bytes.addAndGet(batches.remaining());
-                                return log.appendAsync(batches, flush, AppendPrecondition.NONE);
+                                return log.appendAsync(batches, flush, AppendPrecondition.NONE, requestId);
                             })
                             .doOnNext(result -> {
                                 for (int k = 0; k < indexes.size(); k++) {

@@ -80,6 +80,19 @@ public interface PartitionLog extends AutoCloseable {
             throws IOException;
 
     /**
+     * As {@link #appendAsync(ByteBuffer, FlushMode, AppendPrecondition)}, on behalf of a client request that may be
+     * retried. A log that deduplicates on {@code requestId} (a replicated one) completes a repeat of a request it
+     * appended with the first append's result, appending nothing; this log does not, and appends.
+     *
+     * @param requestId null when the request carries none
+     */
+    default CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
+                                                        AppendPrecondition precondition, AppendRequestId requestId)
+            throws IOException {
+        return appendAsync(batches, flush, precondition);
+    }
+
+    /**
      * Appends batches a replication protocol committed, as {@link #append(ByteBuffer, FlushMode, AppendPrecondition)}
      * with {@link FlushMode#NONE}, but stamped with {@code leaderEpoch} and taking {@code appendTimeMs} as the
      * broker's time (segment age, the append time), so that every replica applying the same entries writes the same

@@ -4,9 +4,15 @@ import dev.backbone.client.batch.InvalidBatchException;
 import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.client.batch.RecordBatchValidator;
 import dev.backbone.server.log.AppendPrecondition;
+import dev.backbone.server.log.AppendRequestId;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.TopicPartition;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -55,7 +61,12 @@ import org.apache.ratis.util.MD5FileUtil;
  * holds: batches it holds are not written again, the rest (after a crash lost an unflushed tail, possibly in the
  * middle of an entry of several batches) are appended.
  *
- * <p>Snapshot file: one int64, the partition log's end offset at the snapshot's index.
+ * <p>An entry appended once per client request (an {@code Idempotency-Key}) is answered, when the partition's
+ * {@link AppliedRequests} hold the same request, with what its first append stored and appends nothing; with the
+ * same key and another request, "key reused". That table too follows from the entries alone.
+ *
+ * <p>Snapshot file: the partition log's end offset at the snapshot's index (int64), then the applied requests
+ * ({@link AppliedRequests#writeTo}); a file of the end offset alone holds no requests.
  *
  * <p>Thread safety: Ratis calls apply and snapshot on one thread per group; the end offset is only touched there.
  */
@@ -67,15 +78,22 @@ public final class PartitionStateMachine extends BaseStateMachine {
     private final TopicPartition topicPartition;
     private final Function<TopicPartition, Optional<PartitionLog>> localLogs;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final AppliedRequests requests;
     /** The end offset the entries applied so far leave the partition at (replayed ones included). */
     private long appliedEndOffset;
     private volatile boolean closed;
 
-    /** @param localLogs the engine's own log of a partition, by name, if it is open */
+    /**
+     * @param localLogs     the engine's own log of a partition, by name, if it is open
+     * @param requestWindow how long (in entries' append time) a request is answered as a repeat
+     * @param maxRequests   how many requests are remembered at most
+     */
     public PartitionStateMachine(TopicPartition topicPartition,
-                                 Function<TopicPartition, Optional<PartitionLog>> localLogs) {
+                                 Function<TopicPartition, Optional<PartitionLog>> localLogs, Duration requestWindow,
+                                 int maxRequests) {
         this.topicPartition = topicPartition;
         this.localLogs = localLogs;
+        this.requests = new AppliedRequests(requestWindow, maxRequests);
     }
 
     public TopicPartition topicPartition() {
@@ -92,12 +110,18 @@ public final class PartitionStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+        requests.clear();
         if (snapshot == null) {
             appliedEndOffset = 0;
             return;
         }
         Path file = snapshot.getFile().getPath();
-        appliedEndOffset = ByteBuffer.wrap(Files.readAllBytes(file)).getLong();
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            appliedEndOffset = in.readLong();
+            if (Files.size(file) > Long.BYTES) {
+                requests.readFrom(in);
+            }
+        }
         updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
@@ -148,32 +172,38 @@ public final class PartitionStateMachine extends BaseStateMachine {
             return PartitionEntryDescriptor.moved(appliedEndOffset);
         }
         long appendTimeMs = entry.getLong(entry.position() + PartitionEntryDescriptor.APPEND_TIME_OFFSET);
-        ByteBuffer batches = PartitionEntryDescriptor.batches(entry);
-        if (end > appliedEndOffset) {
-            return replay(log, termIndex, batches, appendTimeMs, end);
+        AppendRequestId request = PartitionEntryDescriptor.requestId(entry);
+        if (request != null) {
+            AppliedRequests.Applied earlier = requests.find(request, appendTimeMs);
+            if (earlier != null) {
+                return AppliedRequests.sameRequest(earlier, request)
+                        ? PartitionEntryDescriptor.duplicate(earlier.result()) : PartitionEntryDescriptor.keyReused();
+            }
         }
+        ByteBuffer batches = PartitionEntryDescriptor.batches(entry);
+        AppendResult result;
         try {
-            AppendResult result = log.appendReplicated(batches, (int) termIndex.getTerm(), appendTimeMs,
-                    AppendPrecondition.NONE);
-            appliedEndOffset = result.lastOffset() + 1;
-            return PartitionEntryDescriptor.appended(result);
+            result = end > appliedEndOffset ? replay(log, termIndex, batches, appendTimeMs, end)
+                    : log.appendReplicated(batches, (int) termIndex.getTerm(), appendTimeMs, AppendPrecondition.NONE);
         } catch (InvalidBatchException e) {
             return PartitionEntryDescriptor.refused(e.getMessage());
         }
+        appliedEndOffset = result.lastOffset() + 1;
+        if (request != null) {
+            requests.add(request, result);
+        }
+        return PartitionEntryDescriptor.appended(result);
     }
 
     /**
      * An entry applied before a restart, whose records the log holds in full or in part: decided as the first apply
      * decided it, writing only the batches the log lacks.
+     *
+     * @throws InvalidBatchException when the first apply refused the entry: its batches do not validate
      */
-    private Message replay(PartitionLog log, TermIndex termIndex, ByteBuffer batches, long appendTimeMs, long end)
-            throws IOException {
-        List<RecordBatchHeader> headers;
-        try {
-            headers = RecordBatchValidator.validateAll(batches, Integer.MAX_VALUE);
-        } catch (InvalidBatchException e) {
-            return PartitionEntryDescriptor.refused(e.getMessage());
-        }
+    private AppendResult replay(PartitionLog log, TermIndex termIndex, ByteBuffer batches, long appendTimeMs,
+                                long end) throws IOException {
+        List<RecordBatchHeader> headers = RecordBatchValidator.validateAll(batches, Integer.MAX_VALUE);
         long[] bases = new long[headers.size()];
         long offset = appliedEndOffset;
         int held = 0;
@@ -193,9 +223,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
             System.arraycopy(rest.batchBaseOffsets(), 0, bases, held, headers.size() - held);
             offset = rest.lastOffset() + 1;
         }
-        long first = appliedEndOffset;
-        appliedEndOffset = offset;
-        return PartitionEntryDescriptor.appended(new AppendResult(first, offset - 1, bases, appendTimeMs));
+        return new AppendResult(appliedEndOffset, offset - 1, bases, appendTimeMs);
     }
 
     /** The local log, which is open unless its topic is being created or deleted here right now. */
@@ -234,9 +262,12 @@ public final class PartitionStateMachine extends BaseStateMachine {
         log.flush();
         Path file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(temp, ByteBuffer.allocate(8).putLong(appliedEndOffset).array());
-        try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
+        try (FileOutputStream stream = new FileOutputStream(temp.toFile());
+             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream))) {
+            out.writeLong(appliedEndOffset);
+            requests.writeTo(out);
+            out.flush();
+            stream.getFD().sync();
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         FileInfo info = new FileInfo(file, MD5FileUtil.computeAndSaveMd5ForFile(file.toFile()));

@@ -5,6 +5,7 @@ import dev.backbone.server.error.BackboneException;
 import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.log.AppendObserver;
 import dev.backbone.server.log.AppendPrecondition;
+import dev.backbone.server.log.AppendRequestId;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.FlushMode;
 import dev.backbone.server.log.LogConfig;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * A partition of a replicated topic as the layers above see it: reads, listeners and observers are the local log's
@@ -66,7 +68,24 @@ public final class ReplicatedPartitionLog implements PartitionLog {
     @Override
     public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
                                                        AppendPrecondition precondition) {
-        return appendInTerm(batches, precondition, PartitionEntryDescriptor.ANY_TERM);
+        return appendAsync(batches, flush, precondition, null);
+    }
+
+    /**
+     * An unconditional append with a request id is applied once per request on every replica: a repeat, through
+     * any broker, completes with the first append's result. A conditional one is retried by its precondition.
+     */
+    @Override
+    public CompletableFuture<AppendResult> appendAsync(ByteBuffer batches, FlushMode flush,
+                                                       AppendPrecondition precondition, AppendRequestId requestId) {
+        RecordBatchValidator.validateAll(batches, local.config().maxBatchBytes());
+        long now = clock.millis();
+        if (precondition == AppendPrecondition.NONE) {
+            return propose(requestId == null ? PartitionEntryDescriptor.append(PartitionEntryDescriptor.ANY_OFFSET,
+                    now, batches) : PartitionEntryDescriptor.append(PartitionEntryDescriptor.ANY_OFFSET, now,
+                    requestId, batches), PartitionEntryDescriptor.ANY_TERM);
+        }
+        return conditional(batches, now, precondition, PartitionEntryDescriptor.ANY_TERM);
     }
 
     /**
@@ -74,24 +93,32 @@ public final class ReplicatedPartitionLog implements PartitionLog {
      * for a proposer whose precondition read state that is valid only while it leads the group in that term (a
      * group coordinator's membership). Fails with {@link LeaderChangedException} when a later leader appended it.
      *
-     * @param leaderTerm the term this broker leads the group in, or {@link PartitionEntryDescriptor#ANY_TERM}
+     * @param leaderTerm the term this broker leads the group in
      */
     public CompletableFuture<AppendResult> appendInTerm(ByteBuffer batches, AppendPrecondition precondition,
                                                         long leaderTerm) {
         RecordBatchValidator.validateAll(batches, local.config().maxBatchBytes());
         long now = clock.millis();
         if (precondition == AppendPrecondition.NONE) {
-            return propose(PartitionEntryDescriptor.ANY_OFFSET, now, leaderTerm, batches);
+            return propose(PartitionEntryDescriptor.append(PartitionEntryDescriptor.ANY_OFFSET, now, leaderTerm,
+                    batches), leaderTerm);
         }
+        return conditional(batches, now, precondition, leaderTerm);
+    }
+
+    private CompletableFuture<AppendResult> conditional(ByteBuffer batches, long now, AppendPrecondition precondition,
+                                                        long leaderTerm) {
         long expected = local.logEndOffset();
         precondition.check(expected);
         ByteBuffer copy = ByteBuffer.allocate(batches.remaining()).put(batches.duplicate()).flip();
-        return conditional(expected, now, leaderTerm, copy, precondition, 1);
+        return conditional(expected, now, copy, precondition, leaderTerm, 1);
     }
 
-    private CompletableFuture<AppendResult> conditional(long expected, long now, long leaderTerm, ByteBuffer batches,
-                                                        AppendPrecondition precondition, int attempt) {
-        return propose(expected, now, leaderTerm, batches).thenCompose(result -> {
+    private CompletableFuture<AppendResult> conditional(long expected, long now, ByteBuffer batches,
+                                                        AppendPrecondition precondition, long leaderTerm,
+                                                        int attempt) {
+        return propose(PartitionEntryDescriptor.append(expected, now, leaderTerm, batches), leaderTerm)
+                .thenCompose(result -> {
             if (result != null) {
                 return CompletableFuture.completedFuture(result);
             }
@@ -103,18 +130,17 @@ public final class ReplicatedPartitionLog implements PartitionLog {
             // The partition moved on: check again once this replica has applied what came first.
             return CompletableFuture.supplyAsync(local::logEndOffset, RETRY_DELAY).thenCompose(end -> {
                 precondition.check(end);
-                return conditional(end, now, leaderTerm, batches, precondition, attempt + 1);
+                return conditional(end, now, batches, precondition, leaderTerm, attempt + 1);
             });
         });
     }
 
     /** Completes with the append's result, or with null when a conditional append found the partition moved. */
-    private CompletableFuture<AppendResult> propose(long expected, long now, long leaderTerm, ByteBuffer batches) {
+    private CompletableFuture<AppendResult> propose(ByteString entry, long leaderTerm) {
         TopicPartition tp = topicPartition();
-        return node.submit(groupId, node.replicas(tp), "partition " + tp,
-                PartitionEntryDescriptor.append(expected, now, leaderTerm, batches)).thenApply(reply -> {
+        return node.submit(groupId, node.replicas(tp), "partition " + tp, entry).thenApply(reply -> {
                     byte status = reply.get(reply.position());
-                    if (status == PartitionEntryDescriptor.APPENDED) {
+                    if (status == PartitionEntryDescriptor.APPENDED || status == PartitionEntryDescriptor.DUPLICATE) {
                         return PartitionEntryDescriptor.appendResult(reply);
                     }
                     if (status == PartitionEntryDescriptor.MOVED) {
@@ -123,6 +149,11 @@ public final class ReplicatedPartitionLog implements PartitionLog {
                     if (status == PartitionEntryDescriptor.FENCED) {
                         throw new LeaderChangedException("partition " + tp, leaderTerm,
                                 reply.getLong(reply.position() + 1));
+                    }
+                    if (status == PartitionEntryDescriptor.KEY_REUSED) {
+                        throw new BackboneException(ProblemType.IDEMPOTENCY_KEY_REUSED, "the idempotency key of this"
+                                + " request was used for another request to " + tp + " within the window",
+                                Map.of());
                     }
                     throw new BackboneException(ProblemType.MALFORMED_BATCH, "partition " + tp + " refused the"
                             + " batches: " + PartitionEntryDescriptor.refusedReason(reply));

@@ -48,6 +48,8 @@ public final class ReplicationNode implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ReplicationNode.class.getName());
     private static final long RETRY_SLEEP_MS = 100;
+    private static final Duration DEFAULT_REQUEST_WINDOW = Duration.ofMinutes(10);
+    private static final int DEFAULT_MAX_REQUESTS = 100_000;
 
     private final ClusterPeers peers;
     private final ClusterPeer self;
@@ -55,6 +57,8 @@ public final class ReplicationNode implements AutoCloseable {
     private final Duration requestTimeout;
     private final Path raftDir;
     private final long snapshotIntervalEntries;
+    private volatile Duration requestWindow = DEFAULT_REQUEST_WINDOW;
+    private volatile int maxRequestsPerPartition = DEFAULT_MAX_REQUESTS;
     private final Map<RaftGroupId, TopicPartition> partitionsByGroup = new ConcurrentHashMap<>();
     private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
     private final ClientId adminClientId = ClientId.randomId();
@@ -77,6 +81,20 @@ public final class ReplicationNode implements AutoCloseable {
                     + snapshotIntervalEntries);
         }
         this.snapshotIntervalEntries = snapshotIntervalEntries;
+    }
+
+    /**
+     * How long, in the append time of a partition's entries, a client request (an {@code Idempotency-Key}) is
+     * answered as a repeat, and how many requests a partition remembers at most. Set before {@link #start}; every
+     * broker must use the same values, as they decide what apply does.
+     */
+    public void deduplicateRequests(Duration window, int maxPerPartition) {
+        if (window.isNegative() || window.isZero() || maxPerPartition < 1) {
+            throw new IllegalArgumentException("the request window and key count must be positive, were " + window
+                    + " and " + maxPerPartition);
+        }
+        this.requestWindow = window;
+        this.maxRequestsPerPartition = maxPerPartition;
     }
 
     public ClusterPeers peers() {
@@ -113,7 +131,7 @@ public final class ReplicationNode implements AutoCloseable {
             if (tp == null) {
                 throw new IllegalStateException("Raft group " + groupId + " belongs to no partition of this broker");
             }
-            return new PartitionStateMachine(tp, localLogs);
+            return new PartitionStateMachine(tp, localLogs, requestWindow, maxRequestsPerPartition);
         };
         removeOrphanGroupDirectories();
         RaftServer started = RaftServer.newBuilder()

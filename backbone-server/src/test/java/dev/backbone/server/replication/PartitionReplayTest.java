@@ -7,6 +7,7 @@ import dev.backbone.client.batch.RecordBatchBuilder;
 import dev.backbone.client.batch.RecordBatchDecoder;
 import dev.backbone.client.batch.RecordBatchDescriptor;
 import dev.backbone.server.log.AppendObserver;
+import dev.backbone.server.log.AppendRequestId;
 import dev.backbone.server.log.AppendResult;
 import dev.backbone.server.log.LogConfig;
 import dev.backbone.server.log.LogManager;
@@ -47,12 +48,15 @@ import org.junit.jupiter.api.io.TempDir;
  * after its last snapshot, among them a conditional append answered "moved", batches refused for a bad CRC, and an
  * entry of three batches of which the crash left only the first in the partition log. Every entry must be decided
  * as it was the first time: the log ends up holding each appended record once, in commit order, at the offset its
- * acknowledgement named, and takes new appends after it. Seeded; the seed is printed.
+ * acknowledgement named, and takes new appends after it. Requests appended once (idempotency keys) before and after
+ * the snapshot are still answered as repeats after the restart. Seeded; the seed is printed.
  */
 class PartitionReplayTest {
 
     private static final TopicPartition TP = new TopicPartition("replayed", 0);
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final AppendRequestId BEFORE_SNAPSHOT = new AppendRequestId("k-1", new byte[] {1, 2, 3});
+    private static final AppendRequestId AFTER_SNAPSHOT = new AppendRequestId("k-2", new byte[] {4, 5});
 
     @TempDir
     Path dir;
@@ -77,10 +81,13 @@ class PartitionReplayTest {
         log.addAppendObserver(stored);
         RaftServer server = start(raftDir, log);
         long lastEntryBatchOne;
+        AppendResult beforeSnapshot;
+        AppendResult afterSnapshot;
         try (RaftClient client = client()) {
             for (int i = 0; i < 3 + random.nextInt(4); i++) {
                 appendAny(client, 1 + random.nextInt(3));
             }
+            beforeSnapshot = appendOnce(client, BEFORE_SNAPSHOT, 2);
             RaftClientReply snapshot = client.getSnapshotManagementApi().create(true, TIMEOUT.toMillis());
             assertThat(snapshot.isSuccess()).as("snapshot %s", snapshot).isTrue();
             assertThat(snapshot.getLogIndex()).isPositive();
@@ -91,6 +98,8 @@ class PartitionReplayTest {
             assertThat(status(send(client, PartitionEntryDescriptor.ANY_OFFSET, corrupted(batchesOf(2, "bad")))))
                     .isEqualTo(PartitionEntryDescriptor.REFUSED);
             appendExpecting(client, log.logEndOffset(), 2);
+            afterSnapshot = appendOnce(client, AFTER_SNAPSHOT, 1);
+            assertDuplicate(client, BEFORE_SNAPSHOT, beforeSnapshot);
             for (int i = 0; i < 1 + random.nextInt(4); i++) {
                 appendAny(client, 1 + random.nextInt(3));
             }
@@ -120,6 +129,10 @@ class PartitionReplayTest {
         server = start(raftDir, log);
         try (RaftClient client = client()) {
             appendExpecting(client, expected.size(), 1);
+            assertDuplicate(client, BEFORE_SNAPSHOT, beforeSnapshot);
+            assertDuplicate(client, AFTER_SNAPSHOT, afterSnapshot);
+            AppendRequestId reused = new AppendRequestId(AFTER_SNAPSHOT.key(), new byte[] {9});
+            assertThat(status(send(client, reused, batchesOf(1, "bad")))).isEqualTo(PartitionEntryDescriptor.KEY_REUSED);
             assertThat(readAll(log)).containsExactlyElementsOf(expected);
         } finally {
             server.close();
@@ -130,6 +143,28 @@ class PartitionReplayTest {
     /** Appends {@code records} records unconditionally and checks the acknowledged offsets. */
     private void appendAny(RaftClient client, int records) throws IOException {
         appendExpecting(client, PartitionEntryDescriptor.ANY_OFFSET, records);
+    }
+
+    /** Appends {@code records} records once for {@code request}, checking the offsets. */
+    private AppendResult appendOnce(RaftClient client, AppendRequestId request, int records) throws IOException {
+        AppendResult result = appended(send(client, request, batchesOf(records, "value")));
+        assertThat(result.firstOffset()).isEqualTo(expected.size() - records);
+        return result;
+    }
+
+    /** A repeat of {@code request} is answered with what its first append stored and appends nothing. */
+    private void assertDuplicate(RaftClient client, AppendRequestId request, AppendResult first) throws IOException {
+        ByteBuffer reply = send(client, request, batchesOf(1, "bad"));
+        assertThat(status(reply)).isEqualTo(PartitionEntryDescriptor.DUPLICATE);
+        AppendResult repeated = PartitionEntryDescriptor.appendResult(reply);
+        assertThat(repeated.firstOffset()).isEqualTo(first.firstOffset());
+        assertThat(repeated.lastOffset()).isEqualTo(first.lastOffset());
+        assertThat(repeated.batchBaseOffsets()).containsExactly(first.batchBaseOffsets());
+    }
+
+    private ByteBuffer send(RaftClient client, AppendRequestId request, ByteBuffer batches) throws IOException {
+        return send(PartitionEntryDescriptor.append(PartitionEntryDescriptor.ANY_OFFSET, 1_700_000_000_000L
+                + entries + 1, request, batches), client);
     }
 
     private void appendExpecting(RaftClient client, long expectedOffset, int records) throws IOException {
@@ -158,9 +193,13 @@ class PartitionReplayTest {
     }
 
     private ByteBuffer send(RaftClient client, long expectedOffset, ByteBuffer batches) throws IOException {
+        return send(PartitionEntryDescriptor.append(expectedOffset, 1_700_000_000_000L + entries + 1, batches),
+                client);
+    }
+
+    private ByteBuffer send(ByteString entry, RaftClient client) throws IOException {
         entries++;
-        RaftClientReply reply = client.io().send(Message.valueOf(PartitionEntryDescriptor.append(expectedOffset,
-                1_700_000_000_000L + entries, batches)));
+        RaftClientReply reply = client.io().send(Message.valueOf(entry));
         assertThat(reply.isSuccess()).as("reply %s", reply).isTrue();
         return reply.getMessage().getContent().asReadOnlyByteBuffer();
     }
@@ -187,7 +226,8 @@ class PartitionReplayTest {
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf("p0"))
                 .setGroup(group())
-                .setStateMachine(new PartitionStateMachine(TP, tp -> Optional.of(log)))
+                .setStateMachine(new PartitionStateMachine(TP, tp -> Optional.of(log), Duration.ofMinutes(10),
+                        1000))
                 .setProperties(properties)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();

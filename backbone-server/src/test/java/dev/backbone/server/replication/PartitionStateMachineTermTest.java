@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +50,7 @@ class PartitionStateMachineTermTest {
     void openTheLog() throws IOException {
         logManager = new LogManager(dataDir, LogManagerOptions.DEFAULT);
         log = logManager.openOrCreate(OFFSETS, LogConfig.DEFAULT);
-        stateMachine = new PartitionStateMachine(OFFSETS, tp -> Optional.of(log));
+        stateMachine = new PartitionStateMachine(OFFSETS, tp -> Optional.of(log), Duration.ofMinutes(1), 100);
     }
 
     @AfterEach
@@ -88,7 +89,7 @@ class PartitionStateMachineTermTest {
         long end = log.logEndOffset();
 
         // A restart without a snapshot: Ratis applies every entry again to a new state machine over the same log.
-        stateMachine = new PartitionStateMachine(OFFSETS, tp -> Optional.of(log));
+        stateMachine = new PartitionStateMachine(OFFSETS, tp -> Optional.of(log), Duration.ofMinutes(1), 100);
         ByteBuffer first = apply(5, 1, 5, "first");
         ByteBuffer fenced = apply(6, 2, 5, "fenced");
         ByteBuffer second = apply(6, 3, 6, "second");

@@ -247,13 +247,10 @@ public final class BrokerCluster implements AutoCloseable {
             Path logs = Project.scratch("broker-logs/" + name + "-" + stamp + "-" + ProcessHandle.current().pid());
             NetworkNamespaces namespaces = network == Network.NAMESPACES ? NetworkNamespaces.create(size) : null;
             List<Peer> peers = peers(namespaces);
-            // A broker that does not replicate refuses a peer list: run it unclustered, so that the fixtures are
-            // still exercised and the acceptance tests see replicates() false and skip.
-            boolean asCluster = clustered && Project.brokerReplicates();
             List<BrokerNode> nodes = new ArrayList<>();
             for (int i = 0; i < size; i++) {
                 List<String> nodeArguments = new ArrayList<>(arguments);
-                if (asCluster) {
+                if (clustered) {
                     nodeArguments.add("--backbone.cluster.node-id=" + peers.get(i).id());
                     nodeArguments.add("--backbone.cluster.peers=" + Peer.property(peers));
                 }

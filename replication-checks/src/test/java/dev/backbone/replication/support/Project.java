@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipFile;
 
 /**
  * Paths of the repository the checks run in: the broker's executable jar and a scratch directory for logs. Found by
@@ -33,18 +32,6 @@ public final class Project {
                     + "(mvn -B verify, or mvn -B -pl " + MODULE + " -am verify), not this module alone");
         }
         return jar;
-    }
-
-    /**
-     * Whether the broker jar replicates. A broker without replication carries {@code ReplicationNotAvailable}, which
-     * stops its start when it is given a peer list; such brokers can only run unclustered.
-     */
-    public static boolean brokerReplicates() {
-        try (ZipFile jar = new ZipFile(brokerJar().toFile())) {
-            return jar.getEntry("BOOT-INF/classes/dev/backbone/server/cluster/ReplicationNotAvailable.class") == null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + brokerJar(), e);
-        }
     }
 
     /** A directory under this module's {@code target/}, created if missing: kept after the run for failures. */

@@ -10,7 +10,9 @@ import java.util.function.Supplier;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 
+import dev.backbone.server.log.AppendRequestId;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Applies the {@code Idempotency-Key} header to a produce request whose body is at hand: without the header the
@@ -19,6 +21,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Two requests are the same when method, path, content type, CloudEvents {@code ce-*} headers (they carry a
  * binary-mode event's attributes) and body are; the query string (a flush override, say) is not part of it.
+ *
+ * <p>In a cluster this broker's cache does not see a retry sent to another broker, so the action runs with the
+ * request's {@link AppendRequestId} in its Reactor context ({@link #requestId}): the appends it makes carry it, and
+ * the replicated partitions apply them once per request.
  *
  * <p>Thread safety: thread-safe.
  */
@@ -45,12 +51,19 @@ public final class IdempotentRequests {
         }
         String key = IdempotencyKeys.validate(header);
         byte[] digest = new RequestDigest(target(request)).update(body).digest();
-        return cache.execute(topic, key, digest, action).map(outcome -> {
+        AppendRequestId requestId = new AppendRequestId(key, digest);
+        return cache.execute(topic, key, digest, () -> action.get().contextWrite(context -> context.put(
+                AppendRequestId.class, requestId))).map(outcome -> {
             if (outcome.replayed()) {
                 response.getHeaders().set(REPLAYED_HEADER, "true");
             }
             return outcome.value();
         });
+    }
+
+    /** The id of the request an action runs for, from its Reactor context; null outside {@link #apply}. */
+    public static AppendRequestId requestId(ContextView context) {
+        return context.getOrDefault(AppendRequestId.class, null);
     }
 
     /** The parts of a request besides its body that make it what it is. */
