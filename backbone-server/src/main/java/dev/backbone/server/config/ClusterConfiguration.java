@@ -30,8 +30,8 @@ import org.springframework.context.annotation.Configuration;
  * Wires replication when {@code backbone.cluster.peers} is set: the Raft server, the cluster's topics (which the
  * topic registry takes as its {@link dev.backbone.server.topic.TopicReplication}), the cluster view, the produce
  * redirect, the {@code cluster} health component, and consumer groups coordinated by the leaders of the replicated
- * offsets partitions (requests about a group forwarded to its coordinator). Without the property none of it exists and the broker runs
- * alone as before.
+ * offsets partitions (requests about a group forwarded to its coordinator). Without the property none of it exists
+ * and the broker runs alone as before.
  *
  * <p>Start order: the node and the cluster topics first (the registry wraps replicated partitions with them while it
  * opens), then {@link ClusterStart} starts the Raft server once the registry is open, before the web server takes
