@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -127,15 +128,19 @@ class CoordinatorFailoverTest {
         rewind.append(']');
 
         coordinator.pause();
-        HttpResponse<String> stale;
+        CompletableFuture<HttpResponse<String>> commit;
         try {
             List<BrokerNode> others = cluster.nodes().stream().filter(n -> n != coordinator).toList();
             BrokerNode successor = awaitCoordinator(group, others, coordinator);
             System.out.println("coordinator " + coordinator.id() + " paused, " + successor.id() + " took over");
+            // Sent while it is frozen, the commit is the first thing the deposed coordinator reads when it thaws,
+            // before it has heard of the new term: it still sees the member and its own leadership.
+            commit = CompletableFuture.supplyAsync(() -> member.commit(coordinator, rewind.toString()));
+            Deadline.sleep(Duration.ofMillis(500));
         } finally {
             coordinator.resume();
         }
-        stale = member.commit(coordinator, rewind.toString());
+        HttpResponse<String> stale = commit.join();
         System.out.println("commit sent to the deposed coordinator: " + stale.statusCode() + " " + stale.body());
 
         assertThat(stale.statusCode()).as(stale.body()).isIn(503, 404, 409);
