@@ -239,7 +239,8 @@ class HelmChartTest {
 
     @Test
     void peersFollowTheReleaseNamespacePortsAndClusterDomain(@TempDir Path dir) throws IOException {
-        Path values = Files.writeString(dir.resolve("values.yaml"), String.join("\n", "replicaCount: 5", "fullnameOverride: events", "clusterDomain: corp.example", "containerPorts:", "  http: 18080",
+        Path values = Files.writeString(dir.resolve("values.yaml"), String.join("\n", "replicaCount: 5",
+                "fullnameOverride: events", "clusterDomain: corp.example", "containerPorts:", "  http: 18080",
                 "  raft: 19870", ""));
         StatefulSet set = RenderedChart.renderWith(values).one(StatefulSet.class);
 

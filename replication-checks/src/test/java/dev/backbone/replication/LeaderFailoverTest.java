@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Acceptance 2 of issue 16: the partition's leader killed with {@code kill -9} again and again while producers keep
  * requests in flight through every broker: writes resume on a new leader (the time from the kill to the first
- * acknowledgement of a produce sent after it is printed), and no acknowledged record is lost. Short form: 5 kills
+ * acknowledgement of a produce sent after it is printed), and no acknowledged record is lost. Short form: 3 kills
  * under 16 producers; long form ({@code -Dbackbone.replication.long=true}): 20 kills under 64.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,7 +47,7 @@ class LeaderFailoverTest {
 
     @Test
     void writesResumeAfterEveryLeaderKillAndNothingAcknowledgedIsLost() {
-        int kills = Scale.of(5, 20);
+        int kills = Scale.of(3, 20);
         int inFlight = Scale.of(16, 64);
         long seed = System.nanoTime();
         System.out.println("LeaderFailoverTest seed " + seed + ", " + kills + " kills, " + inFlight + " in flight");

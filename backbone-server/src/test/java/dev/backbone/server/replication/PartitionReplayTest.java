@@ -132,7 +132,8 @@ class PartitionReplayTest {
             assertDuplicate(client, BEFORE_SNAPSHOT, beforeSnapshot);
             assertDuplicate(client, AFTER_SNAPSHOT, afterSnapshot);
             AppendRequestId reused = new AppendRequestId(AFTER_SNAPSHOT.key(), new byte[] {9});
-            assertThat(status(send(client, reused, batchesOf(1, "bad")))).isEqualTo(PartitionEntryDescriptor.KEY_REUSED);
+            assertThat(status(send(client, reused, batchesOf(1, "bad"))))
+                    .isEqualTo(PartitionEntryDescriptor.KEY_REUSED);
             assertThat(readAll(log)).containsExactlyElementsOf(expected);
         } finally {
             server.close();
