@@ -29,6 +29,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
@@ -238,7 +240,14 @@ public final class ReplicationNode implements AutoCloseable {
     public CompletableFuture<ByteBuffer> submit(RaftGroupId groupId, List<ClusterPeer> members, String what,
                                                 ByteString entry) {
         RaftClient client = clients.computeIfAbsent(groupId, id -> newClient(id, members));
-        return client.async().send(Message.valueOf(entry))
+        CompletableFuture<RaftClientReply> sent = client.async().send(Message.valueOf(entry));
+        sent.whenComplete((reply, failure) -> {
+            if (failure != null) {
+                discardIfUnusable(groupId, client, failure);
+            }
+        });
+        // A copy times out, not the client's own future, whose later failure must still reach the line above.
+        return sent.copy()
                 .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((reply, failure) -> {
                     if (failure != null) {
@@ -249,6 +258,23 @@ public final class ReplicationNode implements AutoCloseable {
                     }
                     return reply.getMessage().getContent().asReadOnlyByteBuffer();
                 });
+    }
+
+    /**
+     * A Raft client whose ordered requests ran out of retries (an election longer than the retries last, a cut-off
+     * leader) fails that request and every later one, for good. Such a client is replaced, so that the next
+     * request to the group gets a new one; the requests it had in flight fail (they may or may not have been
+     * committed, as with any unanswered request).
+     */
+    private void discardIfUnusable(RaftGroupId groupId, RaftClient client, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if ((cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException)
+                && clients.remove(groupId, client)) {
+            LOG.log(Level.INFO, "replacing the Raft client of group {0} after {1}", groupId, cause.toString());
+            // Not on this thread: it may be one of the client's own, which closing waits for.
+            CompletableFuture.runAsync(() -> closeQuietly(client));
+        }
     }
 
     private RuntimeException failed(String what, Throwable failure) {
