@@ -209,6 +209,20 @@ public final class KeyIndex implements Closeable {
     }
 
     /**
+     * Writes added entries to the chain file and fsyncs it: what the chain holds then survives a power cut even
+     * where the log no longer holds the records (deleted by retention) to index them again.
+     */
+    public synchronized void sync() {
+        checkUsable();
+        try {
+            chain.flush();
+            chain.force();
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
      * Forgets every record at or after {@code offset}, for a log that was cut back (an append that failed after
      * it was indexed). Rebuilds the table from the chain, so it is slow; it is meant for rare repairs.
      */
