@@ -22,7 +22,6 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  *   +---------------------------------------+----------
  *   kind = 2 (append once per request): the same, with the request id between the leader term and the batches:
  *   key length (uint16), key (UTF-8), digest length (uint8), digest
- *   kind = 3 (nothing): that one byte; applied, it changes nothing and is answered with an empty reply
  *
  * reply:
  *   status 0 APPENDED:   first offset (int64), last offset (int64), append time ms (int64), batch count (int32),
@@ -47,7 +46,6 @@ public final class PartitionEntryDescriptor {
 
     public static final byte KIND_APPEND = 1;
     public static final byte KIND_APPEND_ONCE = 2;
-    public static final byte KIND_NOTHING = 3;
     public static final int EXPECTED_OFFSET_OFFSET = 1;
     public static final int APPEND_TIME_OFFSET = 9;
     public static final int LEADER_TERM_OFFSET = 17;
@@ -84,11 +82,6 @@ public final class PartitionEntryDescriptor {
     public static boolean termAllows(ByteBuffer entry, long raftTerm) {
         long leaderTerm = entry.getLong(entry.position() + LEADER_TERM_OFFSET);
         return leaderTerm == ANY_TERM || leaderTerm == raftTerm;
-    }
-
-    /** An entry that changes nothing: proposing it makes the leader send its followers entries, not heartbeats. */
-    public static ByteString nothing() {
-        return ByteString.copyFrom(new byte[] {KIND_NOTHING});
     }
 
     /** An append entry that the partition applies once per {@code requestId}, however often it is proposed. */

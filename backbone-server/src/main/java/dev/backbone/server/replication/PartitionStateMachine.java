@@ -156,9 +156,6 @@ public final class PartitionStateMachine extends BaseStateMachine {
     }
 
     private Message apply(TermIndex termIndex, ByteBuffer entry) throws IOException {
-        if (entry.get(entry.position()) == PartitionEntryDescriptor.KIND_NOTHING) {
-            return Message.EMPTY;
-        }
         PartitionLog log = awaitLog(termIndex);
         long end = log.logEndOffset();
         if (end < appliedEndOffset) {

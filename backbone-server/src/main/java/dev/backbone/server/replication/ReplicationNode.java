@@ -52,7 +52,6 @@ public final class ReplicationNode implements AutoCloseable {
     private static final long RETRY_SLEEP_MS = 100;
     private static final Duration DEFAULT_REQUEST_WINDOW = Duration.ofMinutes(10);
     private static final int DEFAULT_MAX_REQUESTS = 100_000;
-    private static final int NUDGE_ATTEMPTS = 60;
 
     private final ClusterPeers peers;
     private final ClusterPeer self;
@@ -184,24 +183,6 @@ public final class ReplicationNode implements AutoCloseable {
         if (!reply.isSuccess() && !hosts(id)) {
             throw new IOException("could not start the Raft group of " + tp, reply.getException());
         }
-        proposeNothing(id, tp, NUDGE_ATTEMPTS);
-    }
-
-    /**
-     * Proposes an entry that changes nothing to a group this broker just started a member of. A broker restarted on
-     * an empty data directory has lost entries its group's leader saw it acknowledge, and Ratis's leader then keeps
-     * answering that member's "inconsistency" to heartbeats with the same next index: on an idle partition it would
-     * never catch up. An entry (unlike a heartbeat) makes the leader go back to what the member has. Retried each
-     * second while the group has no leader, a bounded number of times.
-     */
-    private void proposeNothing(RaftGroupId id, TopicPartition tp, int attemptsLeft) {
-        submit(id, replicas(tp), "partition " + tp, PartitionEntryDescriptor.nothing()).exceptionally(failure -> {
-            if (attemptsLeft > 1 && server != null) {
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
-                        .execute(() -> proposeNothing(id, tp, attemptsLeft - 1));
-            }
-            return null;
-        });
     }
 
     /** Stops this broker's member of {@code tp}'s group and deletes its Raft storage. */
