@@ -312,7 +312,7 @@ final class GroupMember implements Runnable {
     private void handled(TopicPartition tp, OwnedPartition partition, long offset) {
         partition.position = offset + 1;
         partition.positionKnown = true;
-        processed.handled(tp.topic(), tp.partition(), offset);
+        processed.handled(tp, offset);
     }
 
     private static RawRecord raw(TopicPartition tp, ConsumedRecord r) {
