@@ -1,6 +1,7 @@
 package dev.backbone.server.config;
 
 import dev.backbone.server.http.edge.EdgeServerCustomizer;
+import dev.backbone.server.http.edge.PathIndexedHandlerMapping;
 import dev.backbone.server.http.edge.PrincipalContextFilter;
 import dev.backbone.server.http.edge.QuotaFilter;
 import dev.backbone.server.metrics.QuotaMetrics;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.webflux.autoconfigure.WebFluxRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -20,11 +22,12 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Wires the edge of the broker: connection limits and timeouts on the Netty server, quotas and the principal of each
- * request, and CORS.
+ * Wires the edge of the broker: connection limits and timeouts on the Netty server, the controllers' handler mapping,
+ * quotas and the principal of each request, and CORS.
  *
  * <p>Filter order: CORS first (-200, so that a browser's preflight, which carries no credentials, is answered
  * before authentication), then Spring Security (-100) when present, then the principal's context (0) and its
@@ -48,6 +51,17 @@ class EdgeConfiguration {
                         EdgeServerCustomizer::headTimeouts)
                 .description("Connections closed because a request head came too slowly").register(registry);
         return customizer;
+    }
+
+    /** Finds the controller method of a request among the few whose path shape fits it, not among all. */
+    @Bean
+    WebFluxRegistrations pathIndexedHandlerMapping() {
+        return new WebFluxRegistrations() {
+            @Override
+            public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
+                return new PathIndexedHandlerMapping();
+            }
+        };
     }
 
     @Bean

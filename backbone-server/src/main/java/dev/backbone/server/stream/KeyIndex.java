@@ -38,7 +38,6 @@ public final class KeyIndex implements Closeable {
     /** Pending chain bytes after which {@link #add} writes them out even in the middle of an append. */
     private static final int FLUSH_THRESHOLD_BYTES = 1 << 20;
 
-    private final StorageFiles files;
     private final DurableFiles durable;
     private final Path directory;
     private final KeyHasher hasher;
@@ -51,10 +50,9 @@ public final class KeyIndex implements Closeable {
     private IOException failure;
     private boolean closed;
 
-    private KeyIndex(StorageFiles files, Path directory, KeyHasher hasher, KeyChainFile chain, KeyTable table,
+    private KeyIndex(DurableFiles durable, Path directory, KeyHasher hasher, KeyChainFile chain, KeyTable table,
                      long coveredOffset) {
-        this.files = files;
-        this.durable = new DurableFiles(files);
+        this.durable = durable;
         this.directory = directory;
         this.hasher = hasher;
         this.chain = chain;
@@ -79,16 +77,10 @@ public final class KeyIndex implements Closeable {
                                 long logEndOffset) throws IOException {
         KeyChainFile chain = KeyChainFile.open(files, budget, directory.resolve(KeyChainDescriptor.FILE_NAME));
         try {
+            DurableFiles durable = new DurableFiles(files);
             KeyTable table = new KeyTable(0);
-            Optional<KeyIndexSnapshot.Header> snapshot = KeyIndexSnapshot.read(files, directory, table);
-            if (snapshot.isPresent() && (snapshot.get().chainSize() > chain.flushedSize()
-                    || snapshot.get().coveredOffset() > logEndOffset)) {
-                LOG.log(Level.WARNING, "key index snapshot in {0} does not match its chain ({1} bytes) or log "
-                        + "(end offset {2}); rebuilding from the chain", directory, chain.flushedSize(), logEndOffset);
-                table.clear();
-                snapshot = Optional.empty();
-            }
-            KeyIndex index = new KeyIndex(files, directory, hasher, chain, table,
+            Optional<KeyIndexSnapshot.Header> snapshot = loadSnapshot(durable, directory, chain, table, logEndOffset);
+            KeyIndex index = new KeyIndex(durable, directory, hasher, chain, table,
                     snapshot.map(KeyIndexSnapshot.Header::coveredOffset).orElse(0L));
             index.replayChain(snapshot.map(KeyIndexSnapshot.Header::chainSize).orElse(0L), logEndOffset);
             if (snapshot.isPresent()) {
@@ -100,6 +92,26 @@ public final class KeyIndex implements Closeable {
             chain.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads the snapshot into {@code table} if it matches the chain and the log. One that does not is removed
+     * durably: the chain is about to be cut and to grow again, and a snapshot left behind could then match a
+     * chain that holds other entries than those it describes.
+     */
+    private static Optional<KeyIndexSnapshot.Header> loadSnapshot(DurableFiles durable, Path directory,
+                                                                  KeyChainFile chain, KeyTable table,
+                                                                  long logEndOffset) throws IOException {
+        Optional<KeyIndexSnapshot.Header> snapshot = KeyIndexSnapshot.read(durable.files(), directory, table);
+        if (snapshot.isEmpty() || (snapshot.get().chainSize() <= chain.flushedSize()
+                && snapshot.get().coveredOffset() <= logEndOffset)) {
+            return snapshot;
+        }
+        LOG.log(Level.WARNING, "key index snapshot in {0} does not match its chain ({1} bytes) or log (end offset "
+                + "{2}); removing it and rebuilding from the chain", directory, chain.flushedSize(), logEndOffset);
+        table.clear();
+        KeyIndexSnapshot.delete(durable, directory);
+        return Optional.empty();
     }
 
     public Path directory() {
@@ -197,13 +209,27 @@ public final class KeyIndex implements Closeable {
     }
 
     /**
+     * Writes added entries to the chain file and fsyncs it: what the chain holds then survives a power cut even
+     * where the log no longer holds the records (deleted by retention) to index them again.
+     */
+    public synchronized void sync() {
+        checkUsable();
+        try {
+            chain.flush();
+            chain.force();
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    /**
      * Forgets every record at or after {@code offset}, for a log that was cut back (an append that failed after
      * it was indexed). Rebuilds the table from the chain, so it is slow; it is meant for rare repairs.
      */
     public synchronized void truncateFrom(long offset) throws IOException {
         checkOpen();
         chain.discardPending();
-        KeyIndexSnapshot.delete(files, directory);
+        KeyIndexSnapshot.delete(durable, directory);
         savedChainSize = -1;
         savedCoveredOffset = -1;
         table.clear();
@@ -277,6 +303,9 @@ public final class KeyIndex implements Closeable {
             LOG.log(Level.WARNING, "key chain {0} cut at position {1} of {2}: torn or damaged entry, or entries "
                     + "beyond the log end offset {3}", chain.path(), end, chain.flushedSize(), logEndOffset);
             chain.truncate(end);
+            // Durable before anything is written beyond the cut: else a power cut could bring back the entries
+            // cut off, now naming records the log has since given other keys, and the next open would trust them.
+            chain.force();
         }
     }
 

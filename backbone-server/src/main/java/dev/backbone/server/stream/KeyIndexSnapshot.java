@@ -101,8 +101,9 @@ final class KeyIndexSnapshot {
         return Optional.of(new Header(buf.getLong(8), buf.getLong(16), keyCount));
     }
 
-    static void delete(StorageFiles files, Path directory) throws IOException {
-        files.deleteIfExists(directory.resolve(FILE_NAME));
+    /** Removes the snapshot durably, so that a power cut cannot bring it back to describe a changed chain. */
+    static void delete(DurableFiles durable, Path directory) throws IOException {
+        durable.delete(directory.resolve(FILE_NAME));
     }
 
     private static void drain(ByteBuffer buf, CRC32C crc, OutputStream out) throws IOException {

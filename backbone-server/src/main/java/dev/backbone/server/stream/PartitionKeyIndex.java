@@ -210,6 +210,26 @@ public final class PartitionKeyIndex implements AppendObserver, Closeable {
         }
     }
 
+    /**
+     * Retention removed whole segments: the chain is now the only trace of their records, and so of the versions
+     * of the keys they held. It is fsynced here, under the append lock, before the log's next directory fsync
+     * makes the removal durable; else a power cut could take the unsynced chain with it and leave an index
+     * rebuilt from the records that remain, its versions counted from there.
+     */
+    @Override
+    public void onSegmentsDeleted(long newLogStartOffset) {
+        synchronized (index) {
+            if (closed) {
+                return;
+            }
+            try {
+                index.sync();
+            } catch (KeyIndexUnavailableException e) {
+                // Logged where the index failed; it stays unavailable until reopened.
+            }
+        }
+    }
+
     /** Removes the index from the log, writes its snapshot and closes its files. */
     @Override
     public void close() throws IOException {
