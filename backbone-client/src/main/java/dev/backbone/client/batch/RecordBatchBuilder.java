@@ -65,8 +65,35 @@ public final class RecordBatchBuilder {
         this.records = ByteBuffer.allocate(Math.max(HEADER_SIZE + 16, expectedBytes)).position(HEADER_SIZE);
     }
 
+    /**
+     * A builder that encodes into {@code buffer}'s array, the spare buffer of an earlier batch whose bytes are no
+     * longer needed (see {@link #buffer()}), and allocates a new array only if the records outgrow it. A producer
+     * sending batches of about the same size again and again then allocates no array per batch: arrays of half a
+     * G1 region or more (512 KiB in heaps under 4 GiB) are humongous objects, costly to allocate and to collect.
+     *
+     * @param buffer a writable heap buffer whose array starts at its offset 0; its content is overwritten
+     * @throws IllegalArgumentException if the buffer is read-only, direct, or a slice not at offset 0
+     */
+    public RecordBatchBuilder(CompressionCodec compression, ByteBuffer buffer) {
+        this.compression = Objects.requireNonNull(compression, "compression");
+        if (!buffer.hasArray() || buffer.arrayOffset() != 0 || buffer.capacity() < HEADER_SIZE + 16) {
+            throw new IllegalArgumentException("a reused batch buffer must be a writable heap buffer of at least "
+                    + (HEADER_SIZE + 16) + " bytes whose array starts at offset 0");
+        }
+        this.records = buffer.clear().position(HEADER_SIZE);
+    }
+
     public CompressionCodec compression() {
         return compression;
+    }
+
+    /**
+     * The buffer this builder encodes into now (grown, if the records outgrew the first one). Once the batch built
+     * from it is no longer needed (sent and acknowledged), it may be handed to a new builder with
+     * {@link #RecordBatchBuilder(CompressionCodec, ByteBuffer)}; until then it must not be.
+     */
+    public ByteBuffer buffer() {
+        return records;
     }
 
     /** Marks the batch as sent by an idempotent producer. */

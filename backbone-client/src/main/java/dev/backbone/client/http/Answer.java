@@ -3,17 +3,13 @@ package dev.backbone.client.http;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
- * A complete HTTP answer: status, headers and the whole body.
+ * A complete HTTP answer: status, headers and the whole body (empty when the body was decoded in place).
  *
  * @param status  the HTTP status
  * @param headers the answer's headers
  * @param body    the body bytes, empty when there was none
  */
 record Answer(int status, HttpHeaders headers, byte[] body) {
-
-    boolean isSuccess() {
-        return status >= 200 && status < 300;
-    }
 
     /** A header as a long, or {@code otherwise} when absent or not a number. */
     long longHeader(String name, long otherwise) {

@@ -151,7 +151,7 @@ public final class BackboneClient implements AutoCloseable {
         }
         RequestSpec spec = RequestSpec.get(path.toString()).withAccept(BATCH_MEDIA_TYPE)
                 .withExtraWait(opts.maxWait());
-        return transport.exchange(spec).map(answer -> BinaryFetch.decode(topic, partition, offset, answer));
+        return transport.exchange(spec, (answer, body) -> BinaryFetch.decode(topic, partition, offset, answer, body));
     }
 
     /** The partition's log start and end offsets. */

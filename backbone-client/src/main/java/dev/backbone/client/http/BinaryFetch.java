@@ -20,10 +20,14 @@ final class BinaryFetch {
     private BinaryFetch() {
     }
 
-    static FetchResult decode(String topic, int partition, long offset, Answer answer) {
+    /**
+     * @param answer the status and headers of the answer
+     * @param body   the body; read only during the call (the records are copied out of it)
+     */
+    static FetchResult decode(String topic, int partition, long offset, Answer answer, ByteBuffer body) {
         List<Record> decoded;
         try {
-            decoded = RecordBatchDecoder.decodeAll(ByteBuffer.wrap(answer.body()));
+            decoded = RecordBatchDecoder.decodeAll(body);
         } catch (InvalidBatchException e) {
             throw new BackboneClientException("the broker sent a damaged batch for " + topic + "-" + partition
                     + " from offset " + offset + ": " + e.getMessage(), e);

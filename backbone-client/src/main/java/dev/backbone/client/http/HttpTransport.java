@@ -1,5 +1,7 @@
 package dev.backbone.client.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -7,11 +9,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.ByteBufMono;
 import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
@@ -22,7 +28,8 @@ import reactor.netty.resources.ConnectionProvider;
  * exceptions, repeating what is safe to repeat.
  *
  * <p>Every attempt asks the credentials for a token, so a rotated token is picked up by the next attempt. Nothing
- * here blocks: the body is read into one array on the event loop, and backoff waits are timers.
+ * here blocks: the body is read into one array on the event loop (or decoded in place, see
+ * {@link #exchange(RequestSpec, BiFunction)}), and backoff waits are timers.
  *
  * <p>Thread-safe; one per {@link BackboneClient}.
  */
@@ -55,16 +62,53 @@ final class HttpTransport implements AutoCloseable {
 
     /** Sends the request (again, if it fails and may be repeated) and answers its successful answer. */
     Mono<Answer> exchange(RequestSpec spec) {
-        return attempt(spec, 1);
+        return attempt(spec, HttpTransport::wholeAnswer, 1);
     }
 
-    private Mono<Answer> attempt(RequestSpec spec, int attempt) {
-        return sendOnce(spec)
-                .flatMap(answer -> answer.isSuccess() ? Mono.just(answer)
-                        : Mono.error(ProblemMapper.toException(answer.status(), answer.headers(), answer.body())))
+    /**
+     * Like {@link #exchange}, but a successful answer's body goes to {@code decoder} as a view of pooled memory that
+     * is valid only while the decoder runs (it copies what it keeps), never as an array of its own: a large answer,
+     * such as a binary fetch of megabytes, then costs the heap no array of its size (in G1, a humongous object).
+     * The {@link Answer} the decoder gets carries the status and headers, and an empty body.
+     */
+    <T> Mono<T> exchange(RequestSpec spec, BiFunction<Answer, ByteBuffer, T> decoder) {
+        return attempt(spec, (status, headers, content) -> decodeInPlace(status, headers, content, decoder), 1);
+    }
+
+    /** How a successful answer's body is read. */
+    @FunctionalInterface
+    private interface BodyReader<T> {
+        Mono<T> read(int status, HttpHeaders headers, ByteBufMono content);
+    }
+
+    private static Mono<Answer> wholeAnswer(int status, HttpHeaders headers, ByteBufMono content) {
+        return content.asByteArray().defaultIfEmpty(NO_BODY).map(body -> new Answer(status, headers, body));
+    }
+
+    private static <T> Mono<T> decodeInPlace(int status, HttpHeaders headers, ByteBufMono content,
+                                             BiFunction<Answer, ByteBuffer, T> decoder) {
+        Answer head = new Answer(status, headers, NO_BODY);
+        // The aggregated body is released by Reactor Netty once this handler returns, as for asByteArray().
+        Mono<T> decoded = content.handle((ByteBuf body, SynchronousSink<T> sink) -> {
+            ByteBuf contiguous = body.nioBufferCount() == 1 ? body
+                    : ByteBufAllocator.DEFAULT.directBuffer(body.readableBytes()).writeBytes(body, body.readerIndex(),
+                            body.readableBytes());
+            try {
+                sink.next(decoder.apply(head, contiguous.nioBuffer()));
+            } finally {
+                if (contiguous != body) {
+                    contiguous.release();
+                }
+            }
+        });
+        return decoded.switchIfEmpty(Mono.fromSupplier(() -> decoder.apply(head, ByteBuffer.wrap(NO_BODY))));
+    }
+
+    private <T> Mono<T> attempt(RequestSpec spec, BodyReader<T> reader, int attempt) {
+        return sendOnce(spec, reader)
                 .onErrorResume(error -> {
                     if (attempt < settings.retry().maxAttempts() && isRetryable(spec, error)) {
-                        return Mono.delay(waitBefore(attempt, error)).then(Mono.defer(() -> attempt(spec,
+                        return Mono.delay(waitBefore(attempt, error)).then(Mono.defer(() -> attempt(spec, reader,
                                 attempt + 1)));
                     }
                     return Mono.error(error instanceof BackboneClientException ? error
@@ -72,11 +116,17 @@ final class HttpTransport implements AutoCloseable {
                 });
     }
 
-    private Mono<Answer> sendOnce(RequestSpec spec) {
+    private <T> Mono<T> sendOnce(RequestSpec spec, BodyReader<T> reader) {
         return http.request(spec.method()).uri(spec.path())
                 .send((request, out) -> prepare(spec, request, out))
-                .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(NO_BODY)
-                        .map(body -> new Answer(response.status().code(), response.responseHeaders(), body)));
+                .responseSingle((response, content) -> {
+                    int status = response.status().code();
+                    if (status >= 200 && status < 300) {
+                        return reader.read(status, response.responseHeaders(), content);
+                    }
+                    return content.asByteArray().defaultIfEmpty(NO_BODY).flatMap(body -> Mono.error(
+                            ProblemMapper.toException(status, response.responseHeaders(), body)));
+                });
     }
 
     private NettyOutbound prepare(RequestSpec spec, HttpClientRequest request, NettyOutbound out) {

@@ -47,6 +47,8 @@ public final class IdempotentProducer {
     private final long producerId;
     private final CompressionCodec compression;
     private final ConcurrentMap<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** One spare per partition usually in flight; beyond that, batches are allocated as before. */
+    private final BatchBufferPool buffers = new BatchBufferPool(8);
 
     IdempotentProducer(BackboneClient client, CompressionCodec compression) {
         this.client = client;
@@ -84,7 +86,33 @@ public final class IdempotentProducer {
         return RANDOM.nextLong() & Long.MAX_VALUE;
     }
 
-    private record Pending(List<ProducerRecord> records, Flush flush, MonoSink<ProduceResult> sink) {
+    /**
+     * A send waiting for its turn; {@code encodedInto} is the buffer its batch was encoded into, set when it
+     * starts, and given back to the pool once the broker acknowledged the batch.
+     */
+    private static final class Pending {
+        private final List<ProducerRecord> records;
+        private final Flush flush;
+        private final MonoSink<ProduceResult> sink;
+        private volatile ByteBuffer encodedInto;
+
+        Pending(List<ProducerRecord> records, Flush flush, MonoSink<ProduceResult> sink) {
+            this.records = records;
+            this.flush = flush;
+            this.sink = sink;
+        }
+
+        List<ProducerRecord> records() {
+            return records;
+        }
+
+        Flush flush() {
+            return flush;
+        }
+
+        MonoSink<ProduceResult> sink() {
+            return sink;
+        }
     }
 
     /**
@@ -120,7 +148,7 @@ public final class IdempotentProducer {
         private void start(Pending pending) {
             ByteBuffer batch;
             try {
-                batch = nextBatch(pending.records());
+                batch = nextBatch(pending);
             } catch (RuntimeException e) {
                 finish(pending, null, e);
                 return;
@@ -130,13 +158,17 @@ public final class IdempotentProducer {
                     error -> finish(pending, null, error));
         }
 
-        private synchronized ByteBuffer nextBatch(List<ProducerRecord> records) {
-            RecordBatchBuilder builder = new RecordBatchBuilder(compression, estimatedBatchBytes(records))
-                    .producer(laneProducerId, epoch, nextSequence);
+        private synchronized ByteBuffer nextBatch(Pending pending) {
+            List<ProducerRecord> records = pending.records();
+            int estimate = estimatedBatchBytes(records);
+            ByteBuffer spare = buffers.take(estimate);
+            RecordBatchBuilder builder = (spare == null ? new RecordBatchBuilder(compression, estimate)
+                    : new RecordBatchBuilder(compression, spare)).producer(laneProducerId, epoch, nextSequence);
             for (ProducerRecord r : records) {
                 builder.add(r.timestamp(), r.key(), r.value(), r.headers());
             }
             ByteBuffer batch = builder.build();
+            pending.encodedInto = builder.buffer();
             nextSequence = (int) ((nextSequence + (long) records.size()) % (1L << 31));
             return batch;
         }
@@ -168,6 +200,9 @@ public final class IdempotentProducer {
             if (error != null) {
                 pending.sink().error(error);
             } else {
+                // Acknowledged: the broker has read the whole body, so no write of these bytes is left. After a
+                // failure the buffer is dropped instead, as a write may still hold it.
+                buffers.giveBack(pending.encodedInto);
                 pending.sink().success(result);
             }
             if (next != null) {

@@ -34,6 +34,37 @@ class RecordBatchRoundTripTest {
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
+    /**
+     * A builder given the spare buffer of an earlier batch builds the same bytes as a fresh one, whether the
+     * records fit the spare or outgrow it, and hands out the buffer it ended in for the next batch.
+     */
+    @Test
+    void aBuilderReusingAnEarlierBatchBufferBuildsTheSameBatch() {
+        byte[] small = new byte[100];
+        byte[] large = new byte[5_000];
+        java.util.Arrays.fill(small, (byte) 's');
+        java.util.Arrays.fill(large, (byte) 'L');
+        for (CompressionCodec codec : List.of(CompressionCodec.NONE, CompressionCodec.ZSTD)) {
+            RecordBatchBuilder first = new RecordBatchBuilder(codec, 2_000).add(1, null, small, List.of());
+            first.build();
+            ByteBuffer spare = first.buffer();
+            ByteBuffer fits = new RecordBatchBuilder(codec, spare).producer(7, (short) 0, 10)
+                    .add(2, new byte[] {1}, small, List.of(new Header("h", small))).build();
+            assertThat(fits).as(codec.name()).isEqualTo(new RecordBatchBuilder(codec).producer(7, (short) 0, 10)
+                    .add(2, new byte[] {1}, small, List.of(new Header("h", small))).build());
+
+            RecordBatchBuilder outgrowing = new RecordBatchBuilder(codec, spare);
+            ByteBuffer grown = outgrowing.add(3, null, large, List.of()).add(4, null, large, List.of()).build();
+            assertThat(grown).as(codec.name()).isEqualTo(new RecordBatchBuilder(codec)
+                    .add(3, null, large, List.of()).add(4, null, large, List.of()).build());
+            assertThat(outgrowing.buffer().capacity()).isGreaterThan(spare.capacity());
+        }
+        assertThatThrownBy(() -> new RecordBatchBuilder(CompressionCodec.NONE, ByteBuffer.allocateDirect(4_096)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RecordBatchBuilder(CompressionCodec.NONE,
+                ByteBuffer.allocate(4_096).position(8).slice())).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1L, 2L, 3L, 42L, 1_000_003L, 0xBACCBEEFL, -7L, 20261201L})
     void randomBatchesDecodeToWhatWasAdded(long seed) {

@@ -39,7 +39,8 @@ import org.apache.commons.logging.LogFactory;
  * interval). Commits only carry offsets above the last commit, so committed offsets only move forward.
  *
  * <p>Reading: while it is behind, the member reads its partitions in the binary format ({@link PartitionFetches},
- * no waiting); once it has caught up it long-polls the group fetch, which the broker wakes on a record or a
+ * no waiting), and starts the next reads of partitions with more records before it handles the records in hand
+ * ({@link ReadAhead}); once it has caught up it long-polls the group fetch, which the broker wakes on a record or a
  * rebalance, and which finds where a partition without a committed offset starts.
  *
  * <p>Thread-safety: the {@link MemberPartitions} are shared between the processing thread and the heartbeat
@@ -86,6 +87,8 @@ final class GroupMember implements Runnable {
 
     private final InFlightFetch inFlight = new InFlightFetch();
 
+    private final ReadAhead readAhead;
+
     GroupMember(String listenerId, String group, List<String> topics, BackboneClient client,
                 RecordProcessor processor, ListenerSettings settings, ListenerMetrics metrics,
                 ProcessedOffsets processed) {
@@ -98,6 +101,7 @@ final class GroupMember implements Runnable {
         this.metrics = metrics;
         this.processed = processed;
         this.partitionFetches = new PartitionFetches(client, settings.maxBytes());
+        this.readAhead = new ReadAhead(partitionFetches);
         this.membership = new MemberPartitions(settings.heartbeatInterval().toNanos()
                 + HEARTBEAT_ROUND_TRIP_ALLOWANCE_NANOS);
         this.owned = membership.owned();
@@ -110,6 +114,7 @@ final class GroupMember implements Runnable {
                 step();
             }
         } finally {
+            readAhead.drop();
             commitQuietly();
             leave();
         }
@@ -122,6 +127,7 @@ final class GroupMember implements Runnable {
             } else if (paused) {
                 sleepMillis(50);
             } else if (!behind || !readPartitions()) {
+                readAhead.drop();
                 GroupFetchResult result = fetch();
                 if (result == null) {
                     return;
@@ -152,6 +158,7 @@ final class GroupMember implements Runnable {
     }
 
     private void join() {
+        readAhead.drop();
         GroupMembership joined = client.joinGroup(group, topics, settings.sessionTimeout())
                 .block(settings.responseTimeout());
         membership.joined(joined.memberId());
@@ -176,14 +183,27 @@ final class GroupMember implements Runnable {
         if (starts.isEmpty()) {
             return false;
         }
-        List<PartitionFetches.Answer> answers = inFlight.await(partitionFetches.fetch(starts),
+        List<PartitionFetches.Answer> answers = inFlight.await(readAhead.readsFor(starts),
                 settings.responseTimeout(), "binary fetch");
         stopIfInterrupted();
-        boolean handledAny = false;
+        answers = answers == null ? List.of() : answers;
         behind = false;
-        for (PartitionFetches.Answer answer : answers == null ? List.<PartitionFetches.Answer>of() : answers) {
+        List<PartitionFetches.Start> next = new ArrayList<>();
+        for (PartitionFetches.Answer answer : answers) {
+            FetchResult result = answer.result();
+            if (result != null && result.endOffset() > result.nextOffset()) {
+                behind = true;
+                List<ConsumedRecord> records = result.records();
+                if (!records.isEmpty() && running && !paused) {
+                    next.add(new PartitionFetches.Start(answer.start().partition(),
+                            records.get(records.size() - 1).offset() + 1));
+                }
+            }
+        }
+        readAhead.start(next);
+        boolean handledAny = false;
+        for (PartitionFetches.Answer answer : answers) {
             handledAny |= handle(answer);
-            behind |= answer.result() != null && answer.result().endOffset() > answer.result().nextOffset();
         }
         if (handledAny) {
             commit();
@@ -292,7 +312,7 @@ final class GroupMember implements Runnable {
     private void handled(TopicPartition tp, OwnedPartition partition, long offset) {
         partition.position = offset + 1;
         partition.positionKnown = true;
-        processed.handled(tp.topic(), tp.partition(), offset);
+        processed.handled(tp, offset);
     }
 
     private static RawRecord raw(TopicPartition tp, ConsumedRecord r) {

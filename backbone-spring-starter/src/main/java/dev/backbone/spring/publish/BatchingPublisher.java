@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +40,9 @@ public final class BatchingPublisher implements BackbonePublisher, AutoCloseable
 
     private final AtomicLong bufferedBytes = new AtomicLong();
 
+    /** The event-type header of each payload class, made once: without observation it is a record's only header. */
+    private final ConcurrentMap<Class<?>, List<Header>> eventTypeHeaders = new ConcurrentHashMap<>();
+
     private volatile boolean closed;
 
     /**
@@ -60,6 +65,9 @@ public final class BatchingPublisher implements BackbonePublisher, AutoCloseable
     @Override
     public CompletableFuture<PublishResult> publish(String topic, String key, Object payload,
                                                     Map<String, String> headers) {
+        if (headers.isEmpty() && observations.isNoop()) {
+            return publishUnobserved(topic, key, payload);
+        }
         Map<String, String> carrier = new LinkedHashMap<>(headers);
         if (payload != null && !(payload instanceof byte[])) {
             carrier.put(BackboneHeaders.EVENT_TYPE, serde.eventTypeOf(payload));
@@ -84,6 +92,19 @@ public final class BatchingPublisher implements BackbonePublisher, AutoCloseable
             }
             observation.stop();
         });
+    }
+
+    /** Nothing to observe and no caller headers: no header map, and the event-type header shared per class. */
+    private CompletableFuture<PublishResult> publishUnobserved(String topic, String key, Object payload) {
+        try {
+            byte[] value = serde.serialize(payload);
+            List<Header> recordHeaders = payload == null || payload instanceof byte[] ? List.of()
+                    : eventTypeHeaders.computeIfAbsent(payload.getClass(), type -> List.of(new Header(
+                            BackboneHeaders.EVENT_TYPE, serde.eventTypeOf(payload).getBytes(StandardCharsets.UTF_8))));
+            return enqueue(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, recordHeaders);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

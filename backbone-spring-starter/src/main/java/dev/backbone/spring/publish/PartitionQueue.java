@@ -35,6 +35,11 @@ final class PartitionQueue {
         bytes += record.sizeBytes;
     }
 
+    /** The estimated bytes of the records waiting. */
+    long bytes() {
+        return bytes;
+    }
+
     boolean isEmpty() {
         return records.isEmpty();
     }

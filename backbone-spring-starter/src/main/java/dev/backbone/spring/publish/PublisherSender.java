@@ -177,10 +177,17 @@ final class PublisherSender implements Runnable {
             }
             return;
         }
-        int partition = record.record.key() != null ? Murmur2Partitioner.partition(record.record.key(), count)
-                : stickyPartition.computeIfAbsent(record.topic, t -> 0);
+        boolean keyless = record.record.key() == null;
+        int partition = keyless ? stickyPartition.computeIfAbsent(record.topic, t -> 0)
+                : Murmur2Partitioner.partition(record.record.key(), count);
         record.partition = partition;
-        queueOf(record.topic, partition, count).add(record, System.nanoTime());
+        PartitionQueue queue = queueOf(record.topic, partition, count);
+        queue.add(record, System.nanoTime());
+        if (keyless && queue.bytes() >= settings.batchBytes()) {
+            // A full batch moves keyless records on at once, as Kafka's sticky partitioner does: waiting for the
+            // send would pile them onto a partition whose request is still in flight while the others stand idle.
+            stickyPartition.put(record.topic, (partition + 1) % count);
+        }
     }
 
     private PartitionQueue queueOf(String topic, int partition, int count) {

@@ -1,0 +1,176 @@
+package dev.backbone.bench.starter;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.backbone.bench.load.CommandLine;
+import dev.backbone.bench.load.ThroughputReport;
+import org.HdrHistogram.Recorder;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The three modes of a service load run, whatever the framework under the service:
+ *
+ * <ul>
+ *   <li>{@code publish --topic= --records=200k --record-size=1024 --max-outstanding=20000 --warmup=15s}: publish as
+ *       fast as the acknowledgements come back, timed after an untimed warm-up;</li>
+ *   <li>{@code listen --topic= --records=N --timeout=120s --group= --concurrency=1}: a no-op listener in a new
+ *       group reads N events already in the topic (timed from the first event handled to the Nth);</li>
+ *   <li>{@code e2e --topic= --rate=1000 --duration=30s --warmup=5s}: publish keyed events at a fixed rate, the
+ *       listener in the same JVM records publish-to-handler latency.</li>
+ * </ul>
+ * Every run is bounded by a record count or a duration. Not instantiable; one run per JVM.
+ */
+final class ServiceLoadRun {
+
+    private ServiceLoadRun() {
+    }
+
+    /** Runs the mode named by {@code args[0]} and exits the JVM. */
+    static void main(ServiceUnderLoad service, String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: publish|listen|e2e --option=value ...");
+            System.exit(2);
+        }
+        CommandLine options = CommandLine.parse(java.util.Arrays.asList(args).subList(1, args.length));
+        switch (args[0]) {
+            case "publish" -> publish(service, options, System.out);
+            case "listen" -> listen(service, options, System.out);
+            case "e2e" -> endToEnd(service, options, System.out);
+            default -> {
+                System.err.println("unknown mode " + args[0]);
+                System.exit(2);
+            }
+        }
+        System.exit(0);
+    }
+
+    static void publish(ServiceUnderLoad service, CommandLine options, PrintStream out) throws Exception {
+        options.rejectUnknown(known(service, "topic", "records", "record-size", "max-outstanding", "warmup"));
+        long records = options.number("records", 200_000, 1);
+        int recordSize = options.intNumber("record-size", 1024, 64);
+        int permits = options.intNumber("max-outstanding", 20_000, 1);
+        Semaphore outstanding = new Semaphore(permits);
+        try (ConfigurableApplicationContext context = service.start(options, null, 1)) {
+            ServiceUnderLoad.Publisher publisher = service.publisher(context);
+            String note = padding(recordSize);
+            String topic = options.string("topic", "starter-publish");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            // Untimed: C2 compiles Jackson's, the network client's and the publisher's paths in the first seconds.
+            long warmupEnd = System.nanoTime() + options.duration("warmup", Duration.ofSeconds(15)).toNanos();
+            for (long i = 0; System.nanoTime() < warmupEnd; i++) {
+                outstanding.acquire();
+                publisher.publish(topic, null, new BenchEvent(i, 1_000_000_000_000L, note))
+                        .whenComplete((r, e) -> outstanding.release());
+            }
+            publisher.publish(topic, null, new BenchEvent(0, 0, note)).get(30, TimeUnit.SECONDS);
+            ProcessCpu cpu = new ProcessCpu();
+            long start = System.nanoTime();
+            for (long i = 1; i <= records; i++) {
+                outstanding.acquire();
+                publisher.publish(topic, null, new BenchEvent(i, 1_000_000_000_000L, note))
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                            outstanding.release();
+                        });
+            }
+            if (!outstanding.tryAcquire(permits, 120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("publishes still outstanding after 120 s");
+            }
+            long elapsed = System.nanoTime() - start;
+            if (failure.get() != null) {
+                throw new IllegalStateException("a publish failed", failure.get());
+            }
+            out.println(new ThroughputReport(service.label() + " publish", records, records * recordSize, 0,
+                    elapsed).format());
+            out.println(cpu.report(records));
+        }
+    }
+
+    static void listen(ServiceUnderLoad service, CommandLine options, PrintStream out) throws Exception {
+        options.rejectUnknown(known(service, "topic", "records", "timeout", "group", "concurrency", "record-size"));
+        long records = options.number("records", 200_000, 1);
+        int recordSize = options.intNumber("record-size", 1024, 64);
+        Duration timeout = options.duration("timeout", Duration.ofSeconds(120));
+        String group = options.string("group", "bench-" + System.nanoTime());
+        try (ConfigurableApplicationContext context = service.start(options, group,
+                options.intNumber("concurrency", 1, 1))) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (HandledEvents.HANDLED.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            ProcessCpu cpu = new ProcessCpu();
+            long cpuFrom = HandledEvents.HANDLED.get();
+            while (HandledEvents.HANDLED.get() < records && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long handled = HandledEvents.HANDLED.get();
+            long elapsed = Math.max(1, HandledEvents.LAST_NANOS.get() - HandledEvents.FIRST_NANOS.get());
+            out.println(new ThroughputReport(service.label() + " listen (no-op)", handled, handled * recordSize, 0,
+                    elapsed).format());
+            out.println(cpu.report(handled - cpuFrom));
+        }
+    }
+
+    static void endToEnd(ServiceUnderLoad service, CommandLine options, PrintStream out) throws Exception {
+        options.rejectUnknown(known(service, "topic", "rate", "duration", "warmup", "record-size"));
+        int rate = options.intNumber("rate", 1_000, 1);
+        Duration duration = options.duration("duration", Duration.ofSeconds(30));
+        Duration warmup = options.duration("warmup", Duration.ofSeconds(5));
+        String note = padding(options.intNumber("record-size", 1024, 64));
+        String topic = options.string("topic", "starter-e2e");
+        try (ConfigurableApplicationContext context = service.start(options, "e2e-" + System.nanoTime(), 1)) {
+            ServiceUnderLoad.Publisher publisher = service.publisher(context);
+            publisher.publish(topic, null, new BenchEvent(0, 0, note)).get(30, TimeUnit.SECONDS);
+            Thread.sleep(2_000);
+            Recorder recorder = new Recorder(3);
+            long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+            long start = System.nanoTime();
+            long measureFrom = start + warmup.toNanos();
+            long end = measureFrom + duration.toNanos();
+            long sent = 0;
+            for (long next = start; next < end; next += intervalNanos) {
+                while (System.nanoTime() < next) {
+                    Thread.onSpinWait();
+                }
+                if (next >= measureFrom) {
+                    HandledEvents.LATENCY.compareAndSet(null, recorder);
+                }
+                publisher.publish(topic, "k" + (sent % 64), new BenchEvent(++sent, System.nanoTime(), note));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (HandledEvents.HANDLED.get() < sent + 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            var histogram = recorder.getIntervalHistogram();
+            out.printf(Locale.ROOT, "%s e2e at %,d events/s: %,d measured, %,d of %,d received; latency p50 %.2f ms,"
+                            + " p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n", service.label(), rate,
+                    histogram.getTotalCount(), HandledEvents.HANDLED.get() - 1, sent,
+                    histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+                    histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
+        }
+    }
+
+    private static Set<String> known(ServiceUnderLoad service, String... own) {
+        Set<String> known = new HashSet<>(Set.of(own));
+        known.addAll(service.options());
+        return known;
+    }
+
+    /** A note whose event serializes to exactly {@code recordSize} bytes of JSON. */
+    static String padding(int recordSize) {
+        JsonMapper mapper = new JsonMapper();
+        int base = mapper.writeValueAsBytes(new BenchEvent(1_000_000, 1_000_000_000_000L, "")).length;
+        return "x".repeat(Math.max(0, recordSize - base));
+    }
+}
