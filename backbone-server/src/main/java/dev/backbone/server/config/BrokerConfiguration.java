@@ -6,10 +6,12 @@ import dev.backbone.server.health.DataDirectoryHealthIndicator;
 import dev.backbone.server.http.BlockingScheduler;
 import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.HttpLimits;
+import dev.backbone.server.http.JsonProduce;
 import dev.backbone.server.http.idempotency.IdempotentBatchAppender;
 import dev.backbone.server.http.LongPollWaiters;
 import dev.backbone.server.http.OpenApiProblems;
 import dev.backbone.server.http.ProduceService;
+import dev.backbone.server.http.idempotency.IdempotentRequests;
 import dev.backbone.server.http.ReadScheduler;
 import dev.backbone.server.log.LogConfig;
 import dev.backbone.server.log.LogManager;
@@ -120,6 +122,11 @@ class BrokerConfiguration {
                                   HttpLimits limits, BackboneMetrics metrics, IdempotentBatchAppender producerState) {
         return new ProduceService(registry, guard, blocking.scheduler(), limits, metrics, Clock.systemUTC(),
                 producerState);
+    }
+
+    @Bean
+    JsonProduce jsonProduce(ProduceService produceService, HttpLimits limits, IdempotentRequests idempotency) {
+        return new JsonProduce(produceService, limits, idempotency);
     }
 
     @Bean

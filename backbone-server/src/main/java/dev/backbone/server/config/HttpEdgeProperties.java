@@ -29,7 +29,22 @@ public class HttpEdgeProperties {
      */
     private Duration bodyReadTimeout = Duration.ZERO;
 
+    /**
+     * Whether JSON produce requests to a topic are served below WebFlux's annotated controllers, with the same
+     * answers, errors, quotas and metrics. It applies only while security is off and no other web filter is
+     * installed (see {@code FastPathDecorator}); switching it off sends every request through WebFlux.
+     */
+    private boolean fastPath = true;
+
     private final Cors cors = new Cors();
+
+    public boolean isFastPath() {
+        return fastPath;
+    }
+
+    public void setFastPath(boolean fastPath) {
+        this.fastPath = fastPath;
+    }
 
     public int getMaxConnections() {
         return maxConnections;

@@ -6,6 +6,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
@@ -43,11 +44,15 @@ public final class ProblemWebExceptionHandler implements WebExceptionHandler, Or
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
-        ServerHttpResponse response = exchange.getResponse();
+        return handle(exchange.getRequest(), exchange.getResponse(), failure);
+    }
+
+    /** As {@link #handle(ServerWebExchange, Throwable)}, for a request served without an exchange. */
+    public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response, Throwable failure) {
         if (response.isCommitted()) {
             return Mono.error(failure);
         }
-        return write(exchange, mapper.map(failure, exchange.getRequest().getPath().value()));
+        return write(response, mapper.map(failure, request.getPath().value()));
     }
 
     /**
@@ -55,7 +60,10 @@ public final class ProblemWebExceptionHandler implements WebExceptionHandler, Or
      * answered outside a handler (Spring Security's entry point and firewall).
      */
     public Mono<Void> write(ServerWebExchange exchange, Problem problem) {
-        ServerHttpResponse response = exchange.getResponse();
+        return write(exchange.getResponse(), problem);
+    }
+
+    private Mono<Void> write(ServerHttpResponse response, Problem problem) {
         byte[] body = json.writeValueAsBytes(toBody(problem));
         response.setStatusCode(HttpStatusCode.valueOf(problem.status()));
         response.getHeaders().clear();

@@ -45,11 +45,14 @@ public class ProduceController {
     private final ProduceService produceService;
     private final HttpLimits limits;
     private final IdempotentRequests idempotency;
+    private final JsonProduce jsonProduce;
 
-    public ProduceController(ProduceService produceService, HttpLimits limits, IdempotentRequests idempotency) {
+    public ProduceController(ProduceService produceService, HttpLimits limits, IdempotentRequests idempotency,
+                             JsonProduce jsonProduce) {
         this.produceService = produceService;
         this.limits = limits;
         this.idempotency = idempotency;
+        this.jsonProduce = jsonProduce;
     }
 
     @PostMapping(path = "/records", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -93,14 +96,7 @@ public class ProduceController {
     private Mono<ProduceResponse> produceJson(String topic, String flush, ServerHttpRequest request,
                                               ServerHttpResponse response,
                                               UnaryOperator<List<ProducedRecord>> placement) {
-        return Mono.defer(() -> {
-            var flushMode = RequestParams.flush(flush);
-            return BodyReader.readHeap(request, limits.maxRequestBytes())
-                    .flatMap(body -> idempotency.apply(request, response, topic, body, () -> Mono.fromCallable(
-                                    () -> placement.apply(JsonProduceParser.parse(body.array(), body.limit())))
-                            .flatMap(records -> produceService.produce(topic, records, flushMode))
-                            .map(ProduceResponse::new)));
-        });
+        return jsonProduce.produce(topic, flush, request, response, placement);
     }
 
     @PostMapping(path = "/partitions/{partition}/records", consumes = BackboneMediaTypes.BATCH_VALUE)

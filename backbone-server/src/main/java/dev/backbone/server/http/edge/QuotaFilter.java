@@ -49,15 +49,9 @@ public final class QuotaFilter implements WebFilter, Ordered {
     }
 
     private Mono<Void> admit(ServerWebExchange exchange, WebFilterChain chain, String principal) {
-        quotas.admitRequest(principal);
         ServerHttpRequest request = exchange.getRequest();
-        ServerWebExchange admitted = exchange;
-        long length = request.getHeaders().getContentLength();
-        if (length > 0) {
-            quotas.admitProduce(principal, length);
-        } else if (length < 0) {
-            admitted = exchange.mutate().request(new ChargedRequest(request, quotas, principal)).build();
-        }
+        ServerHttpRequest body = admitRequestAndBody(request, principal);
+        ServerWebExchange admitted = body == request ? exchange : exchange.mutate().request(body).build();
         if (request.getMethod() != HttpMethod.GET || !quotas.limitsFetch(principal)) {
             return chain.filter(admitted);
         }
@@ -66,6 +60,28 @@ public final class QuotaFilter implements WebFilter, Ordered {
                 .response(new ChargedResponse(admitted.getResponse(), quotas, principal)).build();
         return delayNanos == 0 ? chain.filter(charged)
                 : Mono.delay(Duration.ofNanos(delayNanos)).then(chain.filter(charged));
+    }
+
+    /**
+     * Charges one request of {@code principal} and its body, as the class comment says, or throws
+     * {@link dev.backbone.server.quota.QuotaExceededException}; returns the request to read the body from, which
+     * charges the body as it arrives when its length is unknown. For requests served without an exchange, when
+     * quotas are {@linkplain #enabled() on}; the fetch quota of a read is not applied here.
+     */
+    public ServerHttpRequest admitRequestAndBody(ServerHttpRequest request, String principal) {
+        quotas.admitRequest(principal);
+        long length = request.getHeaders().getContentLength();
+        if (length > 0) {
+            quotas.admitProduce(principal, length);
+        } else if (length < 0) {
+            return new ChargedRequest(request, quotas, principal);
+        }
+        return request;
+    }
+
+    /** Whether any quota is configured; without one, requests pass untouched. */
+    public boolean enabled() {
+        return quotas.enabled();
     }
 
     @Override

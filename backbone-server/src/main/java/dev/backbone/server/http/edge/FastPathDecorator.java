@@ -1,0 +1,81 @@
+package dev.backbone.server.http.edge;
+
+import java.util.List;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.adapter.HttpWebHandlerAdapter;
+
+/**
+ * Puts the {@link FastPathHandler} in front of WebFlux when the fast path can answer exactly as WebFlux would: it is
+ * switched on, security is off ({@code backbone.security.mode=none}, so that Spring Security's chain permits every
+ * request and adds nothing to an answer), every web filter is one whose work the fast path repeats or that does
+ * nothing to a request in that mode, and WebFlux rewrites no forwarded headers. Otherwise the handler stays WebFlux's
+ * own, and the reason is logged once at start.
+ *
+ * <p>Thread safety: used once, at start-up.
+ */
+public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
+
+    private static final System.Logger LOG = System.getLogger(FastPathDecorator.class.getName());
+
+    private final JsonProduceRoute produce;
+    private final String refusal;
+
+    private FastPathDecorator(JsonProduceRoute produce, String refusal) {
+        this.produce = produce;
+        this.refusal = refusal;
+    }
+
+    /**
+     * @param enabled        {@code backbone.http.fast-path}
+     * @param securityIsOff  whether security mode is {@code none}
+     * @param filters        every {@link WebFilter} of the application
+     */
+    public static FastPathDecorator of(JsonProduceRoute produce, boolean enabled, boolean securityIsOff,
+                                       List<WebFilter> filters) {
+        String refusal = null;
+        if (!enabled) {
+            refusal = "backbone.http.fast-path=false";
+        } else if (!securityIsOff) {
+            refusal = "security is on (backbone.security.mode=enforce)";
+        } else {
+            for (WebFilter filter : filters) {
+                if (!isRepeatedOrInert(filter)) {
+                    refusal = "the web filter " + filter.getClass().getName() + " would be skipped";
+                    break;
+                }
+            }
+        }
+        return new FastPathDecorator(produce, refusal);
+    }
+
+    /** Whether requests take the fast path (null) or why not. */
+    public String refusal() {
+        return refusal;
+    }
+
+    @Override
+    public HttpHandler apply(HttpHandler handler) {
+        if (refusal != null) {
+            LOG.log(System.Logger.Level.INFO, "The HTTP fast path is off: {0}", refusal);
+            return handler;
+        }
+        if (!(handler instanceof HttpWebHandlerAdapter webFlux) || webFlux.getForwardedHeaderTransformer() != null) {
+            LOG.log(System.Logger.Level.INFO, "The HTTP fast path is off: WebFlux's handler is decorated otherwise"
+                    + " or rewrites forwarded headers");
+            return handler;
+        }
+        return new FastPathHandler(webFlux, produce, webFlux.getObservationRegistry(),
+                webFlux.getObservationConvention());
+    }
+
+    /**
+     * The principal's context (anonymous in mode none, which is also the default where it is read), the quotas
+     * (repeated by the route) and Spring Security's chain (in mode none it permits all and writes no headers).
+     */
+    private static boolean isRepeatedOrInert(WebFilter filter) {
+        return filter instanceof PrincipalContextFilter || filter instanceof QuotaFilter
+                || filter instanceof org.springframework.security.web.server.WebFilterChainProxy;
+    }
+}
