@@ -13,7 +13,7 @@ import org.springframework.web.server.adapter.HttpWebHandlerAdapter;
  * nothing to a request in that mode, and WebFlux rewrites no forwarded headers. Otherwise the handler stays WebFlux's
  * own, and the reason is logged once at start.
  *
- * <p>Thread safety: used once, at start-up.
+ * <p>Thread safety: applied once, at start-up; {@link #installed()} may be read from any thread after.
  */
 public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
 
@@ -21,6 +21,7 @@ public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
 
     private final JsonProduceRoute produce;
     private final String refusal;
+    private volatile boolean installed;
 
     private FastPathDecorator(JsonProduceRoute produce, String refusal) {
         this.produce = produce;
@@ -50,9 +51,14 @@ public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
         return new FastPathDecorator(produce, refusal);
     }
 
-    /** Whether requests take the fast path (null) or why not. */
+    /** Why requests may not take the fast path, or null when they may. */
     public String refusal() {
         return refusal;
+    }
+
+    /** Whether the fast path was put in front of WebFlux's handler. */
+    public boolean installed() {
+        return installed;
     }
 
     @Override
@@ -66,6 +72,7 @@ public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
                     + " or rewrites forwarded headers");
             return handler;
         }
+        installed = true;
         return new FastPathHandler(webFlux, produce, webFlux.getObservationRegistry(),
                 webFlux.getObservationConvention());
     }

@@ -13,7 +13,6 @@ import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * A real broker for the edge tests on 127.0.0.1 and a random port, with the test's settings, a
@@ -21,8 +20,10 @@ import org.springframework.context.annotation.Configuration;
  */
 final class EdgeBroker implements AutoCloseable {
 
-    /** Adds the stand-in authentication to the broker's context. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Adds the stand-in authentication to the broker's context. Not a {@code @Configuration}: the broker's component
+     * scan would then put the filter into every broker the test JVM starts, not only the edge tests' ones.
+     */
     static class TestPrincipals {
         @Bean
         HeaderPrincipalFilter headerPrincipalFilter() {
