@@ -5,6 +5,8 @@ import dev.backbone.server.http.JsonProduce;
 import dev.backbone.server.http.edge.EdgeServerCustomizer;
 import dev.backbone.server.http.edge.FastPathDecorator;
 import dev.backbone.server.http.edge.JsonProduceRoute;
+import dev.backbone.server.http.edge.KeyReadRoute;
+import dev.backbone.server.http.keys.KeyStreamController;
 import dev.backbone.server.http.edge.PathIndexedHandlerMapping;
 import dev.backbone.server.http.edge.PrincipalContextFilter;
 import dev.backbone.server.http.edge.QuotaFilter;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -89,17 +92,22 @@ class EdgeConfiguration {
     }
 
     @Bean
-    JsonProduceRoute jsonProduceRoute(JsonProduce produce, QuotaFilter quotas, ProblemWebExceptionHandler problems,
-                                      ObjectProvider<JsonMapper> json) {
-        return new JsonProduceRoute(produce, quotas, problems, json.getIfAvailable(() -> JsonMapper.builder().build()));
+    JsonProduceRoute jsonProduceRoute(JsonProduce produce, ObjectProvider<JsonMapper> json) {
+        return new JsonProduceRoute(produce, json.getIfAvailable(() -> JsonMapper.builder().build()));
+    }
+
+    @Bean
+    KeyReadRoute keyReadRoute(KeyStreamController controller) {
+        return new KeyReadRoute(controller);
     }
 
     /** Serves the hottest requests below WebFlux where that changes nothing a client or a metric could see. */
     @Bean
-    FastPathDecorator fastPathDecorator(JsonProduceRoute route, HttpEdgeProperties properties,
+    FastPathDecorator fastPathDecorator(JsonProduceRoute produce, KeyReadRoute keyRead, QuotaFilter quotas,
+                                        ProblemWebExceptionHandler problems, HttpEdgeProperties properties,
                                         SecurityProperties security, ObjectProvider<WebFilter> filters) {
-        return FastPathDecorator.of(route, properties.isFastPath(), security.getMode() != SecurityMode.ENFORCE,
-                filters.orderedStream().toList());
+        return FastPathDecorator.of(List.of(produce, keyRead), quotas, problems, properties.isFastPath(),
+                security.getMode() != SecurityMode.ENFORCE, filters.orderedStream().toList());
     }
 
     @Bean

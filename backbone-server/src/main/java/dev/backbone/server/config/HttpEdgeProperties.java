@@ -30,9 +30,10 @@ public class HttpEdgeProperties {
     private Duration bodyReadTimeout = Duration.ZERO;
 
     /**
-     * Whether JSON produce requests to a topic are served below WebFlux's annotated controllers, with the same
-     * answers, errors, quotas and metrics. It applies only while security is off and no other web filter is
-     * installed (see {@code FastPathDecorator}); switching it off sends every request through WebFlux.
+     * Whether JSON produce requests to a topic and key-stream reads are served below WebFlux's annotated controllers,
+     * with the same answers, errors, quotas and metrics. It applies only while security is off and no other web
+     * filter is installed, and to key reads only while no fetch quota applies to them (see {@code FastPathDecorator});
+     * switching it off sends every request through WebFlux.
      */
     private boolean fastPath = true;
 

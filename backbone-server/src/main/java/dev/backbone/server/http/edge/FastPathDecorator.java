@@ -1,5 +1,6 @@
 package dev.backbone.server.http.edge;
 
+import dev.backbone.server.error.ProblemWebExceptionHandler;
 import java.util.List;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -19,22 +20,28 @@ public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
 
     private static final System.Logger LOG = System.getLogger(FastPathDecorator.class.getName());
 
-    private final JsonProduceRoute produce;
+    private final List<FastRoute> routes;
+    private final QuotaFilter quotas;
+    private final ProblemWebExceptionHandler problems;
     private final String refusal;
     private volatile boolean installed;
 
-    private FastPathDecorator(JsonProduceRoute produce, String refusal) {
-        this.produce = produce;
+    private FastPathDecorator(List<FastRoute> routes, QuotaFilter quotas, ProblemWebExceptionHandler problems,
+                              String refusal) {
+        this.routes = List.copyOf(routes);
+        this.quotas = quotas;
+        this.problems = problems;
         this.refusal = refusal;
     }
 
     /**
+     * @param routes         the requests the fast path serves, tried in order
      * @param enabled        {@code backbone.http.fast-path}
      * @param securityIsOff  whether security mode is {@code none}
      * @param filters        every {@link WebFilter} of the application
      */
-    public static FastPathDecorator of(JsonProduceRoute produce, boolean enabled, boolean securityIsOff,
-                                       List<WebFilter> filters) {
+    public static FastPathDecorator of(List<FastRoute> routes, QuotaFilter quotas, ProblemWebExceptionHandler problems,
+                                       boolean enabled, boolean securityIsOff, List<WebFilter> filters) {
         String refusal = null;
         if (!enabled) {
             refusal = "backbone.http.fast-path=false";
@@ -48,7 +55,7 @@ public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
                 }
             }
         }
-        return new FastPathDecorator(produce, refusal);
+        return new FastPathDecorator(routes, quotas, problems, refusal);
     }
 
     /** Why requests may not take the fast path, or null when they may. */
@@ -73,7 +80,7 @@ public final class FastPathDecorator implements HttpHandlerDecoratorFactory {
             return handler;
         }
         installed = true;
-        return new FastPathHandler(webFlux, produce, webFlux.getObservationRegistry(),
+        return new FastPathHandler(webFlux, routes, quotas, problems, webFlux.getObservationRegistry(),
                 webFlux.getObservationConvention());
     }
 

@@ -79,6 +79,11 @@ public final class QuotaFilter implements WebFilter, Ordered {
         return request;
     }
 
+    /** Whether {@code principal}'s reads are held back and charged by a fetch quota. */
+    public boolean holdsReads(String principal) {
+        return quotas.limitsFetch(principal);
+    }
+
     /** Whether any quota is configured; without one, requests pass untouched. */
     public boolean enabled() {
         return quotas.enabled();
