@@ -81,6 +81,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     /** The end offset the entries applied so far leave the partition at (replayed ones included). */
     private long appliedEndOffset;
     private volatile RaftServer raftServer;
+    private volatile boolean installing;
     private volatile boolean closed;
 
     /**
@@ -180,7 +181,21 @@ public final class PartitionStateMachine extends BaseStateMachine {
         }, SnapshotFiles.INSTALLS);
     }
 
+    /** Whether a snapshot installation is copying batches right now. */
+    boolean installing() {
+        return installing;
+    }
+
     private TermIndex install(RaftPeerId leader, TermIndex firstTermIndexInLog) throws IOException {
+        installing = true;
+        try {
+            return copyAndRecord(leader, firstTermIndexInLog);
+        } finally {
+            installing = false;
+        }
+    }
+
+    private TermIndex copyAndRecord(RaftPeerId leader, TermIndex firstTermIndexInLog) throws IOException {
         PartitionLog log = localLogs.apply(topicPartition).orElseThrow(() -> new IOException("the log of "
                 + topicPartition + " is not open on this broker"));
         String what = "the group of " + topicPartition;

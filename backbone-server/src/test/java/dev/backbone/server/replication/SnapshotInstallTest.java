@@ -49,9 +49,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real three-member Ratis group of one partition, in one JVM on 127.0.0.1 with real file systems, whose Raft log is
- * purged after frequent snapshots. A follower is stopped while the others take entries enough to purge what it
- * lacks; its data is wiped and it rejoins; then the other follower does the same without being wiped (it lags). Each
- * rejoins by copying the batches it lacks from the leader, not by replay: its partition log ends byte-identical
+ * purged after frequent snapshots. A follower's data is wiped and it rejoins the idle group (the leader remembers
+ * what it acknowledged before, see {@link EmptyFollowerWatch}); then the other follower is stopped while the others
+ * take entries enough to purge what it lacks, and rejoins without being wiped (it lags). Each rejoins by copying
+ * the batches it lacks from the leader, not by replay: its partition log ends byte-identical
  * (SHA-256 of the batches, offsets and leader epochs included) with the leader's, it answers repeats of requests
  * applied before the purge as the leader would (its idempotency table was copied), and every member's Raft log stays
  * within a bound. Seeded; the seed is printed.
@@ -76,9 +77,10 @@ class SnapshotInstallTest {
     private Random random;
     private long entries;
 
-    /** One broker's side: its partition log and its Raft server. */
-    private record Member(LogManager logs, PartitionLog log, RaftServer server) {
+    /** One broker's side: its partition log, its Raft server and the watch that unsticks a wiped follower. */
+    private record Member(LogManager logs, PartitionLog log, RaftServer server, EmptyFollowerWatch watch) {
         void close() throws IOException {
+            watch.close();
             server.close();
             logs.close();
         }
@@ -103,12 +105,14 @@ class SnapshotInstallTest {
             members.put(id, start(id));
         }
         try (RaftClient client = client()) {
-            appendSome(client, 60);
+            appendSome(client, 260);
+            assertPurgedBeyond(leader(client));
+            for (String id : IDS) {
+                awaitCaughtUp(id);
+            }
+            // The wiped follower rejoins an idle group: no entry comes to show the leader it lost everything.
             String wiped = follower(client);
             stop(wiped);
-            appendSome(client, 200);
-            assertPurgedBeyond(leader(client));
-
             wipe(wiped);
             members.put(wiped, start(wiped));
             awaitCaughtUp(wiped);
@@ -249,7 +253,7 @@ class SnapshotInstallTest {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        return new Member(logs, log, server);
+        return new Member(logs, log, server, new EmptyFollowerWatch(server, TIMEOUT).start(Duration.ofSeconds(1)));
     }
 
     private RaftClient client() {
