@@ -21,9 +21,9 @@ import org.apache.ratis.server.raftlog.RaftLog;
  * Gets a follower restarted on empty Raft storage (a replaced disk) replicating again when its group is idle.
  * Ratis's leader remembers what the follower acknowledged before it lost its disk (its match index) and, as long as
  * it leads and no new entry comes, answers the follower's "inconsistency" by sending from after that position again:
- * the follower waits for a new entry or a new leader. So a follower that knows a leader but has held no entry and
- * no snapshot for {@link #CHECKS} checks in a row (and is not installing one) asks that leader to hand leadership to
- * another member: a new leader knows no match index, starts the follower from its first entry, or notifies it to
+ * the follower waits for a new entry or a new leader. So a member that has held no entry and no snapshot for
+ * {@link #CHECKS} checks in a row (and is not installing one, nor leading) asks the leader it knows to hand
+ * leadership to another member: a new leader knows no match index, starts the follower from its first entry, or notifies it to
  * install a snapshot when the entries it lacks are purged.
  *
  * <p>Thread safety: thread-safe; the checks run on one thread of their own.
@@ -68,8 +68,14 @@ final class EmptyFollowerWatch implements AutoCloseable {
 
     private void check(RaftGroupId group) {
         Optional<RaftServer.Division> found = division(group);
-        if (found.isEmpty() || !isStuckEmpty(found.get())) {
+        if (found.isEmpty() || !isEmptyFollower(found.get())) {
             emptyChecks.remove(group);
+            return;
+        }
+        // The follower's view of the leader comes and goes (its failed heartbeats let it start elections that the
+        // others refuse): checks without a leader neither count nor reset the count. Counting only checks with a
+        // leader also spares a new group, whose members are empty until its first leader is elected.
+        if (found.get().getInfo().getLeaderId() == null) {
             return;
         }
         int checks = emptyChecks.merge(group, 1, Integer::sum);
@@ -87,12 +93,12 @@ final class EmptyFollowerWatch implements AutoCloseable {
         }
     }
 
-    private static boolean isStuckEmpty(RaftServer.Division division) {
+    private static boolean isEmptyFollower(RaftServer.Division division) {
         RaftLog log = division.getRaftLog();
         boolean installing = division.getStateMachine() instanceof PartitionStateMachine partition
                 && partition.installing();
-        return division.getInfo().isFollower() && division.getInfo().getLeaderId() != null && !installing
-                && log.getLastEntryTermIndex() == null && log.getSnapshotIndex() < 0;
+        return !division.getInfo().isLeader() && !installing && log.getLastEntryTermIndex() == null
+                && log.getSnapshotIndex() < 0;
     }
 
     private void askForAnotherLeader(RaftServer.Division division) {

@@ -53,7 +53,7 @@ public final class ReplicationNode implements AutoCloseable {
     private static final Duration DEFAULT_REQUEST_WINDOW = Duration.ofMinutes(10);
     private static final int DEFAULT_MAX_REQUESTS = 100_000;
     private static final long DEFAULT_SNAPSHOT_INTERVAL_BYTES = 16L << 20;
-    private static final Duration EMPTY_FOLLOWER_CHECK_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration EMPTY_FOLLOWER_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final ClusterPeers peers;
     private final ClusterPeer self;
