@@ -53,7 +53,7 @@ class CoordinatorFailoverTest {
     @BeforeAll
     void createAndFillTheTopic(BrokerCluster shared) {
         cluster = shared;
-        assertThat(cluster.replicates()).as("the brokers replicate (GET /v1/cluster names the nodes)").isTrue();
+        cluster.requireReplication();
         seed = System.nanoTime();
         random = new Random(seed);
         System.out.println("CoordinatorFailoverTest seed " + seed);

@@ -48,7 +48,7 @@ class FollowerReadTest {
     @BeforeAll
     void createTheTopic(BrokerCluster shared) {
         cluster = shared;
-        assertThat(cluster.replicates()).as("the brokers replicate (GET /v1/cluster names the nodes)").isTrue();
+        cluster.requireReplication();
         Topics.create(cluster, TOPIC, 1, "{}");
     }
 
@@ -97,7 +97,7 @@ class FollowerReadTest {
         }
         System.out.println("FollowerReadTest: acknowledgement to first read on a follower: " + lag + "; " + result);
         assertThat(result.valid()).as("seed %d: %s", seed, result).isTrue();
-        assertThat(result.reads()).as("the followers served records").isPositive();
+        assertThat(result.reads()).as("the followers served records; %s", result).isPositive();
         assertThat(lag.count()).as("acknowledged records seen on each follower")
                 .isEqualTo(result.acknowledged() * followers.size());
     }

@@ -46,7 +46,7 @@ class JepsenTest {
     void createTheTopic(BrokerCluster shared) {
         cluster = shared;
         assumeTrue(cluster.hasNetworkFaults(), "network faults need network namespaces (root, ip, iptables)");
-        assertThat(cluster.replicates()).as("the brokers replicate (GET /v1/cluster names the nodes)").isTrue();
+        cluster.requireReplication();
         Topics.create(cluster, TOPIC, PARTITIONS, "{}");
     }
 

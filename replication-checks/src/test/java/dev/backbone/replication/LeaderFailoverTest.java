@@ -41,7 +41,7 @@ class LeaderFailoverTest {
     @BeforeAll
     void createTheTopic(BrokerCluster shared) {
         cluster = shared;
-        assertThat(cluster.replicates()).as("the brokers replicate (GET /v1/cluster names the nodes)").isTrue();
+        cluster.requireReplication();
         Topics.create(cluster, TOPIC, 1, "{}");
     }
 

@@ -40,7 +40,7 @@ class ReplicaIdentityTest {
     @BeforeAll
     void createTheTopic(BrokerCluster shared) {
         cluster = shared;
-        assertThat(cluster.replicates()).as("the brokers replicate (GET /v1/cluster names the nodes)").isTrue();
+        cluster.requireReplication();
         Topics.create(cluster, TOPIC, 1, "{\"audit.chain\": \"true\"}");
     }
 
@@ -51,7 +51,7 @@ class ReplicaIdentityTest {
         }
         for (BrokerNode node : cluster.nodes()) {
             Deadline.await(node.id() + " applied all " + RECORDS, Duration.ofSeconds(60),
-                    () -> endOffset(node) == RECORDS ? Optional.of(true) : Optional.empty());
+                    () -> Topics.endOffset(node, TOPIC, 0) == RECORDS ? Optional.of(true) : Optional.empty());
         }
 
         Map<String, SegmentBatches.Digest> digests = new LinkedHashMap<>();
@@ -83,11 +83,6 @@ class ReplicaIdentityTest {
                     "Idempotency-Key", "identity-" + request);
             return answer.statusCode() == 200 ? Optional.of(true) : Optional.empty();
         });
-    }
-
-    private static long endOffset(BrokerNode node) {
-        JsonNode topic = JSON.readTree(Http.get(node.baseUrl() + "/v1/topics/" + TOPIC).body());
-        return topic.path("partitions").path(0).path("endOffset").asLong(-1);
     }
 
     private static String chainHead(BrokerNode node) {

@@ -41,8 +41,11 @@ public final class ClusterStatus {
 
     /** Whether this broker has applied the metadata up to a few entries of what it knows to be committed. */
     public boolean metadataCaughtUp() {
-        return node.division(RaftGroupIds.METADATA).map(d -> d.getRaftLog().getLastCommittedIndex()
-                - d.getInfo().getLastAppliedIndex() <= CAUGHT_UP_ENTRIES).orElse(false);
+        // An empty log has not heard from any leader (each appends an entry as its term starts): a broker that lost
+        // its storage knows of nothing committed until the leader sends it the log.
+        return node.division(RaftGroupIds.METADATA).map(d -> d.getRaftLog().getNextIndex() > 0
+                && d.getRaftLog().getLastCommittedIndex() - d.getInfo().getLastAppliedIndex() <= CAUGHT_UP_ENTRIES)
+                .orElse(false);
     }
 
     public ClusterView view() {

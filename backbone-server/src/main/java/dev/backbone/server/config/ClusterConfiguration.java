@@ -17,9 +17,11 @@ import dev.backbone.server.replication.ClusterPeers;
 import dev.backbone.server.replication.ClusterTopics;
 import dev.backbone.server.replication.InvalidPeersException;
 import dev.backbone.server.replication.ReplicationNode;
+import dev.backbone.server.replication.StalledFollowerRescue;
 import dev.backbone.server.topic.TopicRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -40,6 +42,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "backbone.cluster", name = "peers")
 class ClusterConfiguration {
+
+    /** A leader appends within a second or two of its election; ten seconds of an empty log is a stall. */
+    private static final Duration STALLED_FOLLOWER_PATIENCE = Duration.ofSeconds(10);
 
     @Bean(destroyMethod = "close")
     ReplicationNode replicationNode(ClusterProperties cluster, BackboneProperties broker,
@@ -99,6 +104,14 @@ class ClusterConfiguration {
                               OffsetStore offsets) throws IOException {
         topics.start(registry);
         return new ClusterStart(topics, node);
+    }
+
+    /** Started once the Raft server runs: a member of a group it hosts may need the leader to step down. */
+    @Bean(destroyMethod = "close")
+    StalledFollowerRescue stalledFollowerRescue(ReplicationNode node, ClusterStart started) {
+        StalledFollowerRescue rescue = new StalledFollowerRescue(node, STALLED_FOLLOWER_PATIENCE, System::nanoTime);
+        rescue.start();
+        return rescue;
     }
 
     @Bean

@@ -10,12 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +32,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
@@ -216,6 +219,17 @@ public final class ReplicationNode implements AutoCloseable {
         unregister(tp);
     }
 
+    /** The groups this broker's Raft server runs a member of. */
+    public List<RaftGroupId> hostedGroups() {
+        RaftServer s = server;
+        if (s == null) {
+            return List.of();
+        }
+        List<RaftGroupId> hosted = new ArrayList<>();
+        s.getGroupIds().forEach(hosted::add);
+        return hosted;
+    }
+
     private boolean hosts(RaftGroupId id) {
         RaftServer s = server;
         if (s == null) {
@@ -286,8 +300,8 @@ public final class ReplicationNode implements AutoCloseable {
     private void discardIfUnusable(RaftGroupId groupId, RaftClient client, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if ((cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException)
-                && clients.remove(groupId, client)) {
+        if ((cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException
+                || cause instanceof GroupMismatchException) && clients.remove(groupId, client)) {
             LOG.log(Level.INFO, "replacing the Raft client of group {0} after {1}", groupId, cause.toString());
             // Not on this thread: it may be one of the client's own, which closing waits for.
             CompletableFuture.runAsync(() -> closeQuietly(client));
@@ -310,16 +324,25 @@ public final class ReplicationNode implements AutoCloseable {
         return new NoLeaderException(what, requestTimeout, cause);
     }
 
+    /**
+     * A client that first tries the leader this broker knows of, else this broker if it is a member, else a member
+     * drawn at random. Left to itself a client starts with the group's first peer, and a peer that does not run the
+     * group (it has not applied the topic's creation yet) answers with an error the client does not retry elsewhere:
+     * that request and every later one on the client would fail, even while this broker leads the group.
+     */
     private RaftClient newClient(RaftGroupId groupId, List<ClusterPeer> members) {
-        return RaftClient.newBuilder()
+        RaftClient.Builder builder = RaftClient.newBuilder()
                 .setProperties(RaftSettings.client(requestTimeout))
                 .setRaftGroup(group(groupId, members))
                 // Retries carry a leader change or an election. They stop soon after the request timeout, so that
                 // requests the caller gave up on do not hold the client's ordered window.
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         (int) Math.max(10, requestTimeout.toMillis() / RETRY_SLEEP_MS + 5),
-                        TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
-                .build();
+                        TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)));
+        ClusterPeer first = leader(groupId).orElse(members.contains(self) ? self
+                : members.get(ThreadLocalRandom.current().nextInt(members.size())));
+        builder.setLeaderId(RaftPeerId.valueOf(first.id()));
+        return builder.build();
     }
 
     private static RaftGroup group(RaftGroupId id, List<ClusterPeer> members) {

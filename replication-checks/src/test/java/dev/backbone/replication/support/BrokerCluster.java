@@ -115,13 +115,20 @@ public final class BrokerCluster implements AutoCloseable {
     }
 
     /**
-     * Whether the brokers replicate: some broker answers {@code GET /v1/cluster} with its node id. A broker without
-     * the replication core answers 404 or no node id, and the replication tests skip, saying so.
+     * Whether the brokers replicate: some broker answers {@code GET /v1/cluster} with its node id. A broker running
+     * alone answers 404 there.
      */
     public boolean replicates() {
         return nodes.stream().filter(BrokerNode::isAlive)
                 .map(node -> ClusterView.of(node, Http.DEFAULT_TIMEOUT))
                 .anyMatch(view -> view.map(ClusterView::replicated).orElse(false));
+    }
+
+    /** Fails the calling test unless the brokers replicate ({@link #replicates()}). */
+    public void requireReplication() {
+        if (!replicates()) {
+            throw new AssertionError("The brokers do not replicate: no broker answers GET /v1/cluster with its node id");
+        }
     }
 
     /**

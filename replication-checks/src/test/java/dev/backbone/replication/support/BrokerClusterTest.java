@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.backbone.replication.workload.Topics;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -101,6 +102,9 @@ class BrokerClusterTest {
         assertThat(node.dataDirectory()).doesNotExist();
         node.restart(BrokerCluster.READY_TIMEOUT);
         assertThat(node.dataDirectory()).isDirectory();
+        // The cluster was idle: Ratis's leaders remember what this broker had before the wipe until they step down.
+        Deadline.await(node.id() + " serving again what it held before the wipe", Duration.ofSeconds(90),
+                () -> Topics.endOffset(node, "wiped", 0) >= 1 ? Optional.of(true) : Optional.empty());
     }
 
     @Test

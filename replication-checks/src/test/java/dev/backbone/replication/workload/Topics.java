@@ -7,6 +7,7 @@ import dev.backbone.replication.support.Http;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Creates the topics of the replication checks through whichever broker answers, and waits until each partition
@@ -17,6 +18,7 @@ import java.util.Optional;
 public final class Topics {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final JsonMapper JSON = new JsonMapper();
 
     private Topics() {
     }
@@ -47,5 +49,14 @@ public final class Topics {
         for (int p = 0; p < partitions; p++) {
             cluster.awaitLeader(topic, p, TIMEOUT);
         }
+    }
+
+    /** The end offset {@code node} serves for a partition ({@code GET /v1/topics/{topic}}), -1 when it names none. */
+    public static long endOffset(BrokerNode node, String topic, int partition) {
+        HttpResponse<String> answer = Http.get(node.baseUrl() + "/v1/topics/" + topic);
+        if (answer.statusCode() != 200) {
+            return -1;
+        }
+        return JSON.readTree(answer.body()).path("partitions").path(partition).path("endOffset").asLong(-1);
     }
 }
