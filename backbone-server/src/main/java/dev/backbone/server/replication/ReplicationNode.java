@@ -56,7 +56,6 @@ public final class ReplicationNode implements AutoCloseable {
     private static final Duration DEFAULT_REQUEST_WINDOW = Duration.ofMinutes(10);
     private static final int DEFAULT_MAX_REQUESTS = 100_000;
     private static final long DEFAULT_SNAPSHOT_INTERVAL_BYTES = 16L << 20;
-    private static final Duration EMPTY_FOLLOWER_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final ClusterPeers peers;
     private final ClusterPeer self;
@@ -72,7 +71,6 @@ public final class ReplicationNode implements AutoCloseable {
     private final ClientId adminClientId = ClientId.randomId();
     private final AtomicLong adminCallId = new AtomicLong();
     private volatile RaftServer server;
-    private volatile EmptyFollowerWatch emptyFollowerWatch;
 
     /**
      * @param snapshotIntervalEntries entries a group applies between two snapshots (each fsyncs the partition log,
@@ -164,7 +162,6 @@ public final class ReplicationNode implements AutoCloseable {
                 .build();
         started.start();
         server = started;
-        emptyFollowerWatch = new EmptyFollowerWatch(started, requestTimeout).start(EMPTY_FOLLOWER_CHECK_INTERVAL);
         LOG.log(Level.INFO, "Raft server {0} started on {1} with peers {2}", self.id(), self.raftAddress(), peers);
     }
 
@@ -387,10 +384,6 @@ public final class ReplicationNode implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        EmptyFollowerWatch watch = emptyFollowerWatch;
-        if (watch != null) {
-            watch.close();
-        }
         clients.values().forEach(ReplicationNode::closeQuietly);
         clients.clear();
         RaftServer s = server;

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real three-member Ratis group of one partition, in one JVM on 127.0.0.1 with real file systems, whose Raft log is
  * purged after frequent snapshots. A follower's data is wiped and it rejoins the idle group (the leader remembers
- * what it acknowledged before, see {@link EmptyFollowerWatch}); then the other follower is stopped while the others
+ * what it acknowledged before, see {@link StalledFollowerRescue}); then the other follower is stopped while the others
  * take entries enough to purge what it lacks, and rejoins without being wiped (it lags). Each rejoins by copying
  * the batches it lacks from the leader, not by replay: its partition log ends byte-identical
  * (SHA-256 of the batches, offsets and leader epochs included) with the leader's, it answers repeats of requests
@@ -78,9 +78,9 @@ class SnapshotInstallTest {
     private long entries;
 
     /** One broker's side: its partition log, its Raft server and the watch that unsticks a wiped follower. */
-    private record Member(LogManager logs, PartitionLog log, RaftServer server, EmptyFollowerWatch watch) {
+    private record Member(LogManager logs, PartitionLog log, RaftServer server, StalledFollowerRescue rescue) {
         void close() throws IOException {
-            watch.close();
+            rescue.close();
             server.close();
             logs.close();
         }
@@ -253,7 +253,18 @@ class SnapshotInstallTest {
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        return new Member(logs, log, server, new EmptyFollowerWatch(server, TIMEOUT).start(Duration.ofSeconds(1)));
+        StalledFollowerRescue rescue = new StalledFollowerRescue(() -> List.of(GROUP), group -> division(server),
+                TIMEOUT, Duration.ofSeconds(3), System::nanoTime);
+        rescue.start();
+        return new Member(logs, log, server, rescue);
+    }
+
+    private static Optional<RaftServer.Division> division(RaftServer server) {
+        try {
+            return Optional.of(server.getDivision(GROUP));
+        } catch (IOException notStarted) {
+            return Optional.empty();
+        }
     }
 
     private RaftClient client() {
