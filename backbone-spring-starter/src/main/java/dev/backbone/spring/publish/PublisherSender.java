@@ -37,6 +37,9 @@ final class PublisherSender implements Runnable {
 
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** The shortest look-again while records wait behind requests in flight, for a linger of zero. */
+    private static final long MIN_BUSY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private record MetadataAnswer(String topic, int partitions, Throwable error) {
     }
 
@@ -143,8 +146,8 @@ final class PublisherSender implements Runnable {
         if (nanos <= 0 || !inbox.isEmpty()) {
             return;
         }
-        // Records waiting here are sent when their linger ends or a request returns (which wakes the sender), so
-        // only a sender with nothing waiting needs waking by a new record.
+        // Records waiting here are sent when their linger ends or a request returns (which wakes the sender), and
+        // a busy sender looks again within a linger (waitNanos), so only an idle one needs waking by a new record.
         boolean nothingPending = nothingWaiting();
         idle = nothingPending;
         // A record added between the check above and setting the flag must not sleep through the idle wait.
@@ -353,12 +356,19 @@ final class PublisherSender implements Runnable {
         if (inFlight >= settings.maxInFlight()) {
             return wait;
         }
+        boolean waiting = false;
         for (PartitionQueue[] perTopic : queues.values()) {
             for (PartitionQueue q : perTopic) {
                 if (q != null) {
                     wait = Math.min(wait, q.nanosUntilReady(now, lingerNanos));
+                    waiting |= !q.isEmpty();
                 }
             }
+        }
+        if (waiting) {
+            // A new record wakes only an idle sender. While records wait behind a request in flight, the sender
+            // looks again after one linger, so that a record for another partition never waits for that answer.
+            wait = Math.min(wait, Math.max(lingerNanos, MIN_BUSY_WAIT_NANOS));
         }
         return Math.max(wait, 0);
     }
