@@ -2,7 +2,6 @@ package dev.backbone.spring.listener;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,12 +33,15 @@ import org.apache.commons.logging.LogFactory;
  * fetch), and the processing thread checks ownership before each record and during every backoff, so it stops
  * after the record in hand. A newly gained partition is held for one heartbeat interval while another live member
  * may still be finishing its record of it (the previous owner hears of the rebalance within its own heartbeat
- * interval). Commits only carry offsets above the last commit, so committed offsets only move forward.
+ * interval). Commits only carry offsets above the last commit, one at a time, so committed offsets only move
+ * forward.
  *
  * <p>Reading: while it is behind, the member reads its partitions in the binary format ({@link PartitionFetches},
  * no waiting), and starts the next reads of partitions with more records before it handles the records in hand
  * ({@link ReadAhead}); once it has caught up it long-polls the group fetch, which the broker wakes on a record or a
- * rebalance, and which finds where a partition without a committed offset starts.
+ * rebalance, and which finds where a partition without a committed offset starts, and starts its next long poll
+ * before it handles the records of an answer ({@link PollAhead}). Commits go out without holding up the next fetch
+ * ({@link OffsetCommitter}).
  *
  * <p>Thread-safety: the {@link MemberPartitions} are shared between the processing thread and the heartbeat
  * thread.
@@ -251,7 +253,7 @@ final class GroupMember implements Runnable {
     private void longPoll() {
         PollAhead.Poll poll = pollAhead.take();
         if (poll == null) {
-            poll = startPoll(committedOrNot());
+            poll = startPoll(PollAhead.uncommittedPositions(owned));
         }
         GroupFetchResult result = inFlight.await(poll.answer(), settings.maxWait().plus(settings.responseTimeout()),
                 "group fetch");
@@ -262,7 +264,8 @@ final class GroupMember implements Runnable {
         if (result.generation() != membership.generation()) {
             refresh();
         } else {
-            Map<TopicPartition, Long> next = positionsAfter(result, poll);
+            Map<TopicPartition, Long> next = running && !paused
+                    ? PollAhead.positionsAfter(result, poll, owned, System.nanoTime()) : null;
             if (next != null) {
                 pollAhead.start(startPoll(next));
             }
@@ -274,59 +277,12 @@ final class GroupMember implements Runnable {
         }
     }
 
-    /** Positions handled but not yet committed: the broker starts the others at the group's committed offset. */
-    private Map<TopicPartition, Long> committedOrNot() {
-        Map<TopicPartition, Long> from = new HashMap<>();
-        owned.forEach((tp, o) -> {
-            if (o.position > o.committed) {
-                from.put(tp, o.position);
-            }
-        });
-        return from;
-    }
-
     private PollAhead.Poll startPoll(Map<TopicPartition, Long> starts) {
         List<FetchPosition> from = new ArrayList<>(starts.size());
         starts.forEach((tp, offset) -> from.add(new FetchPosition(tp.topic(), tp.partition(), offset)));
         CompletableFuture<GroupFetchResult> answer = client.groupFetch(group, membership.memberId(),
                 new FetchOptions(settings.maxBytes(), settings.maxWait()), from).toFuture();
         return new PollAhead.Poll(answer, starts);
-    }
-
-    /**
-     * Where each owned partition will stand once the records of {@code result} are handled, for a poll started
-     * ahead; null when none should be: the member stops or pauses, a partition is held, the answer does not follow
-     * on from the member's position, or it left records behind (the member then reads binary).
-     */
-    private Map<TopicPartition, Long> positionsAfter(GroupFetchResult result, PollAhead.Poll poll) {
-        if (!running || paused) {
-            return null;
-        }
-        long now = System.nanoTime();
-        Map<TopicPartition, Long> next = new HashMap<>();
-        owned.forEach((tp, o) -> {
-            if (o.positionKnown) {
-                next.put(tp, o.position);
-            }
-        });
-        for (PartitionRecords records : result.partitions()) {
-            TopicPartition tp = new TopicPartition(records.topic(), records.partition());
-            OwnedPartition partition = owned.get(tp);
-            if (partition == null) {
-                continue;
-            }
-            if (records.records().isEmpty()) {
-                next.put(tp, partition.positionKnown ? partition.position : records.nextOffset());
-                continue;
-            }
-            long after = records.records().get(records.records().size() - 1).offset() + 1;
-            if (!partition.processable(now) || !poll.startsAt(tp, partition.position)
-                    || records.endOffset() > after) {
-                return null;
-            }
-            next.put(tp, after);
-        }
-        return next;
     }
 
     private void stopIfInterrupted() {

@@ -1,9 +1,11 @@
 package dev.backbone.spring.listener;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.backbone.client.http.GroupFetchResult;
+import dev.backbone.client.http.PartitionRecords;
 
 /**
  * The group fetch (long poll) a member that has caught up starts before it handles the records in hand, from where
@@ -51,5 +53,50 @@ final class PollAhead {
             pending.answer().cancel(true);
             pending = null;
         }
+    }
+
+    /** Positions handled but not yet committed: a poll leaves the others to the group's committed offset. */
+    static Map<TopicPartition, Long> uncommittedPositions(Map<TopicPartition, OwnedPartition> owned) {
+        Map<TopicPartition, Long> from = new HashMap<>();
+        owned.forEach((tp, o) -> {
+            if (o.position > o.committed) {
+                from.put(tp, o.position);
+            }
+        });
+        return from;
+    }
+
+    /**
+     * Where each owned partition will stand once the records of {@code result} (the answer to {@code poll}) are
+     * handled, for a poll started ahead; null when none should be started: a partition with records is held after
+     * a rebalance, the answer does not follow on from the member's position, or it left records behind (the member
+     * then reads binary).
+     */
+    static Map<TopicPartition, Long> positionsAfter(GroupFetchResult result, Poll poll,
+                                                    Map<TopicPartition, OwnedPartition> owned, long nowNanos) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        owned.forEach((tp, o) -> {
+            if (o.positionKnown) {
+                next.put(tp, o.position);
+            }
+        });
+        for (PartitionRecords records : result.partitions()) {
+            TopicPartition tp = new TopicPartition(records.topic(), records.partition());
+            OwnedPartition partition = owned.get(tp);
+            if (partition == null) {
+                continue;
+            }
+            if (records.records().isEmpty()) {
+                next.put(tp, partition.positionKnown ? partition.position : records.nextOffset());
+                continue;
+            }
+            long after = records.records().get(records.records().size() - 1).offset() + 1;
+            if (!partition.processable(nowNanos) || !poll.startsAt(tp, partition.position)
+                    || records.endOffset() > after) {
+                return null;
+            }
+            next.put(tp, after);
+        }
+        return next;
     }
 }

@@ -275,16 +275,31 @@ final class PublisherSender implements Runnable {
     }
 
     private void sendReady(long now) {
+        // Once one partition's batch has lingered, the others go with it, as Kafka's producer drains every batch
+        // for a broker when one is ready: their records leave early, and the requests go out together. Only when
+        // nothing is in flight, so that answers coming back one by one never drag out small batches one by one.
+        boolean drainAll = closing || (inFlight == 0 && anyLingered(now));
         for (PartitionQueue[] perTopic : queues.values()) {
             for (PartitionQueue q : perTopic) {
                 if (inFlight >= settings.maxInFlight()) {
                     return;
                 }
-                if (q != null && q.ready(now, lingerNanos, settings.batchBytes(), closing)) {
+                if (q != null && q.ready(now, lingerNanos, settings.batchBytes(), drainAll)) {
                     send(q, q.drain(settings.batchBytes(), now), now);
                 }
             }
         }
+    }
+
+    private boolean anyLingered(long now) {
+        for (PartitionQueue[] perTopic : queues.values()) {
+            for (PartitionQueue q : perTopic) {
+                if (q != null && q.nanosUntilReady(now, lingerNanos) == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void send(PartitionQueue q, List<PendingRecord> batch, long now) {
