@@ -47,7 +47,6 @@ class JepsenTest {
         cluster = shared;
         assumeTrue(cluster.hasNetworkFaults(), "network faults need network namespaces (root, ip, iptables)");
         cluster.requireReplication();
-        Topics.create(cluster, TOPIC, PARTITIONS, "{}");
     }
 
     @Test
@@ -56,17 +55,21 @@ class JepsenTest {
         int runs = Scale.of(1, 3);
         Duration length = Duration.ofSeconds(Scale.of(60, 120));
         for (int run = 0; run < runs; run++) {
-            runOnce(seed + run, length);
+            // A topic per run: every run writes the same values, each under an idempotency key or not as its seed
+            // decides, and the checker takes a value found twice in one topic for a duplicate.
+            runOnce(TOPIC + "-" + (run + 1), seed + run, length);
         }
     }
 
-    private void runOnce(long seed, Duration length) {
-        System.out.println("JepsenTest seed " + seed + " (replay with -Dbackbone.jepsen.seed=" + seed + "), " + length);
+    private void runOnce(String topic, long seed, Duration length) {
+        System.out.println("JepsenTest seed " + seed + " (replay with -Dbackbone.jepsen.seed=" + seed + "), " + length
+                + ", topic " + topic);
         cluster.restoreAll();
+        Topics.create(cluster, topic, PARTITIONS, "{}");
         History history = new History();
-        Workload workload = new Workload(cluster.nodes(), TOPIC, PARTITIONS, seed, history,
+        Workload workload = new Workload(cluster.nodes(), topic, PARTITIONS, seed, history,
                 new Workload.Mix(6, 0.7, 0.5, OPERATION_TIMEOUT));
-        Nemesis nemesis = new Nemesis(cluster, TOPIC, PARTITIONS, seed, history);
+        Nemesis nemesis = new Nemesis(cluster, topic, PARTITIONS, seed, history);
         Path file = Project.scratch("histories").resolve("jepsen-" + seed + ".txt");
         workload.start();
         try {
@@ -78,7 +81,7 @@ class JepsenTest {
             workload.stop();
             history.writeTo(file);
         }
-        FinalRead.readAll(new RecordClient(1000, TOPIC, history, OPERATION_TIMEOUT), history, cluster.nodes(),
+        FinalRead.readAll(new RecordClient(1000, topic, history, OPERATION_TIMEOUT), history, cluster.nodes(),
                 PARTITIONS, AnomalyChecker.READABLE_AFTER_HEAL);
         history.writeTo(file);
 
