@@ -25,7 +25,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *   <li>{@code listen --topic= --records=N --timeout=120s --group= --concurrency=1}: a no-op listener in a new
  *       group reads N events already in the topic (timed from the first event handled to the Nth);</li>
  *   <li>{@code e2e --topic= --rate=1000 --duration=30s --warmup=5s}: publish keyed events at a fixed rate, the
- *       listener in the same JVM records publish-to-handler latency.</li>
+ *       listener in the same JVM records publish-to-handler latency, and the publish futures record
+ *       publish-to-acknowledgement latency.</li>
  * </ul>
  * Every run is bounded by a record count or a duration. Not instantiable; one run per JVM.
  */

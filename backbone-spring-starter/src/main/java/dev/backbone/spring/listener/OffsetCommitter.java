@@ -37,6 +37,9 @@ final class OffsetCommitter {
 
     private static final Log log = LogFactory.getLog(OffsetCommitter.class);
 
+    /** The commit on its way, the one it chains, and the rest: enough for a member that no longer handles records. */
+    private static final int FINAL_COMMIT_ROUNDS = 3;
+
     private final String listenerId;
 
     private final String group;
@@ -79,18 +82,24 @@ final class OffsetCommitter {
     }
 
     /**
-     * Waits for the commit on its way, then commits what is left and waits for that too (at most the response
-     * timeout each): for a member that stops, so that its last records are committed before it leaves.
+     * Commits everything handled and waits for it: for a member that stops, so that its last records are committed
+     * before it leaves. Waits for the commit on its way (and the one it chains), then sends what is left; a few
+     * rounds at most, each waiting up to the response timeout, so a broker that does not answer cannot hold it.
      */
     void commitNow() {
-        await(current());
-        synchronized (this) {
-            more = false;
-            if (inFlight == null) {
-                send();
+        for (int round = 0; round < FINAL_COMMIT_ROUNDS; round++) {
+            CompletableFuture<Void> pending;
+            synchronized (this) {
+                if (inFlight == null) {
+                    send();
+                }
+                pending = inFlight;
             }
+            if (pending == null) {
+                return;
+            }
+            await(pending);
         }
-        await(current());
     }
 
     /** Whether a commit was refused because the group rebalanced since the last call; clears the flag. */
@@ -98,10 +107,6 @@ final class OffsetCommitter {
         boolean wanted = refreshWanted;
         refreshWanted = false;
         return wanted;
-    }
-
-    private synchronized CompletableFuture<Void> current() {
-        return inFlight;
     }
 
     /** Starts a commit of the positions above the last commit, if there are any, as the one on its way. */
