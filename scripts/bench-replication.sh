@@ -7,6 +7,7 @@
 #   mvn -B -DskipTests -pl backbone-bench,backbone-server -am package
 #   scripts/bench-replication.sh [pairs (5)] [records per run (200000)]
 #   BIG_RECORDS=1000000 scripts/bench-replication.sh 1 50000   # and then 1 GB into one partition
+#   BIG_RECORDS=1000000 scripts/bench-replication.sh 0          # only the 1 GB: Raft log peak, disk bytes
 #   BROKER_JAR=<another build of the broker> scripts/bench-replication.sh
 #
 # Brokers run from backbone-server/target/backbone-server-exec.jar with -Xmx2g on 127.0.0.1 ports 18580-18583
@@ -123,11 +124,31 @@ for pair in $(seq 1 "$PAIRS"); do
         "$(echo "scale=2; ($(written_bytes "${cluster[@]}") - $written) / 3 / ($RECORDS * 1024)" | bc)"
 done
 
+largest_raft_log() { # the bytes of the largest group's Raft log segments on any of the three brokers
+    local largest=0 dir bytes
+    for dir in "$WORK"/b*/raft/*/current; do
+        bytes=$(find "$dir" -maxdepth 1 -name 'log_*' -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}')
+        [ "$bytes" -gt "$largest" ] && largest=$bytes
+    done
+    echo "$largest"
+}
+
 if [ "${BIG_RECORDS:-0}" -gt 0 ]; then
-    echo "== one partition of $BIG_RECORDS records through Raft, for the size of its Raft log"
+    echo "== one partition of $BIG_RECORDS records through Raft, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"name": "big", "partitions": 1}' \
         http://127.0.0.1:18581/v1/topics || true
+    # The largest Raft log of any group, sampled every second while the data goes in: the bound is on the peak.
+    (peak=0; while true; do now=$(largest_raft_log); [ "$now" -gt "$peak" ] && peak=$now && echo "$peak" \
+        >"$WORK/raft-peak"; sleep 1; done) &
+    sampler=$!
+    PIDS+=("$sampler")
+    written=$(written_bytes "${cluster[@]}")
     produce "$(leader_of http://127.0.0.1:18581 big)" big "$BIG_RECORDS"
+    kill "$sampler" 2>/dev/null || true
+    echo "RF=3 disk bytes per payload byte per replica:" \
+        "$(echo "scale=2; ($(written_bytes "${cluster[@]}") - $written) / 3 / ($BIG_RECORDS * 1024)" | bc)"
+    echo "largest Raft log of a group (log segments), peak while producing: $(cat "$WORK/raft-peak" 2>/dev/null) B," \
+        "at the end: $(largest_raft_log) B"
 fi
 echo "== on disk: partition logs, and the Raft storage of each group (one directory per group under raft/)"
 for i in 1 2 3; do

@@ -62,6 +62,7 @@ class ClusterConfiguration {
         ReplicationNode node = new ReplicationNode(peers, self.id(), cluster.getReplicationFactor(),
                 cluster.getRequestTimeout(), broker.getDataDir().resolve("raft"), cluster.getSnapshotIntervalEntries());
         node.deduplicateRequests(idempotency.getWindow(), idempotency.getMaxKeys());
+        node.snapshotIntervalBytes(cluster.getSnapshotIntervalBytes().toBytes());
         return node;
     }
 

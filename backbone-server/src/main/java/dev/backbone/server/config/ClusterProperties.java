@@ -1,6 +1,7 @@
 package dev.backbone.server.config;
 
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -33,6 +34,12 @@ public class ClusterProperties {
      */
     private long snapshotIntervalEntries = 512;
 
+    /**
+     * Bytes of Raft entries a partition's group applies between two snapshots, whatever their number. After each
+     * snapshot Ratis deletes the Raft log it covers, so this and the entry interval bound each group's Raft log.
+     */
+    private DataSize snapshotIntervalBytes = DataSize.ofMegabytes(16);
+
     public String getNodeId() {
         return nodeId;
     }
@@ -63,6 +70,14 @@ public class ClusterProperties {
 
     public void setSnapshotIntervalEntries(long snapshotIntervalEntries) {
         this.snapshotIntervalEntries = snapshotIntervalEntries;
+    }
+
+    public DataSize getSnapshotIntervalBytes() {
+        return snapshotIntervalBytes;
+    }
+
+    public void setSnapshotIntervalBytes(DataSize snapshotIntervalBytes) {
+        this.snapshotIntervalBytes = snapshotIntervalBytes;
     }
 
     public Duration getRequestTimeout() {

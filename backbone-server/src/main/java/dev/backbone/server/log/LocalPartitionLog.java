@@ -50,6 +50,8 @@ final class LocalPartitionLog implements PartitionLog {
     private static final System.Logger LOG = System.getLogger(LocalPartitionLog.class.getName());
     /** The leader epoch stamped on every batch; a single node is leader from epoch 0 on. */
     static final int LEADER_EPOCH = 0;
+    /** In place of a leader epoch: the batches are copies from another replica and keep offsets and epochs. */
+    private static final int KEEP_AS_COPIED = Integer.MIN_VALUE;
 
     /** Where the log ends: the offset after the last record, and the segment and byte position of that point. */
     private record LogEnd(long offset, LogSegment segment, long position) {
@@ -197,6 +199,18 @@ final class LocalPartitionLog implements PartitionLog {
     }
 
     @Override
+    public AppendResult appendCopied(ByteBuffer batches) throws IOException {
+        long firstBase = CopiedBatches.checkContiguous(topicPartition, batches);
+        AppendPrecondition continuesThisLog = nextOffset -> {
+            if (firstBase != nextOffset) {
+                throw new CopiedBatchesMismatchException(topicPartition, firstBase, nextOffset);
+            }
+        };
+        return write(batches, FlushMode.NONE, continuesThisLog, false, KEEP_AS_COPIED, clock.millis(), true)
+                .result();
+    }
+
+    @Override
     public void flush() throws IOException {
         long target = written.offset();
         flushPending();
@@ -254,8 +268,10 @@ final class LocalPartitionLog implements PartitionLog {
             int position = batches.position();
             long offset = firstOffset;
             for (int i = 0; i < headers.size(); i++) {
-                batches.putLong(position + RecordBatchDescriptor.BASE_OFFSET_OFFSET, offset);
-                batches.putInt(position + RecordBatchDescriptor.PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
+                if (leaderEpoch != KEEP_AS_COPIED) {
+                    batches.putLong(position + RecordBatchDescriptor.BASE_OFFSET_OFFSET, offset);
+                    batches.putInt(position + RecordBatchDescriptor.PARTITION_LEADER_EPOCH_OFFSET, leaderEpoch);
+                }
                 bases[i] = offset;
                 offset += headers.get(i).lastOffsetDelta() + 1L;
                 position += headers.get(i).sizeInBytes();

@@ -106,6 +106,20 @@ public interface PartitionLog extends AutoCloseable {
         throw new UnsupportedOperationException(topicPartition() + " takes no replicated appends");
     }
 
+    /**
+     * Appends batches copied from another replica of this partition exactly as they are, base offsets and partition
+     * leader epochs included, as {@link #appendReplicated} does otherwise (not fsynced, observers told): for a
+     * replica that rebuilds its log from another one's instead of applying the replication log's entries. The first
+     * batch's base offset must be this log's end and each next batch must start where the one before ended.
+     *
+     * @throws CopiedBatchesMismatchException when the first batch does not start at this log's end, or a batch
+     *                                         does not start where the one before ended; the log is unchanged
+     * @throws dev.backbone.client.batch.InvalidBatchException when a batch is malformed or has a bad CRC
+     */
+    default AppendResult appendCopied(ByteBuffer batches) throws IOException {
+        throw new UnsupportedOperationException(topicPartition() + " takes no copied batches");
+    }
+
     /** Fsyncs everything written so far; blocks until it is durable. */
     default void flush() throws IOException {
         throw new UnsupportedOperationException(topicPartition() + " cannot be flushed on demand");

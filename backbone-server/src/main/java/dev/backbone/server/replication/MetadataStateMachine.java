@@ -2,6 +2,7 @@ package dev.backbone.server.replication;
 
 import dev.backbone.server.log.io.DurableFiles;
 import dev.backbone.server.log.io.StorageFiles;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,19 +13,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.util.LifeCycle;
 
 /**
  * The state machine of the metadata group: applies committed {@link TopicChange}s to this broker's topics through
@@ -67,11 +69,24 @@ public final class MetadataStateMachine extends BaseStateMachine {
         if (snapshot != null) {
             updateLastAppliedTermIndex(snapshot.getTermIndex());
         }
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /** Ratis pauses the state machine before it reloads it from an installed snapshot, and checks that it did. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
     /** Loads a snapshot installed from the leader: this broker was too far behind to replay the changes. */
     @Override
     public void reinitialize() throws IOException {
+        getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
+    }
+
+    private void loadLatestSnapshot() throws IOException {
         SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
         if (snapshot == null) {
             return;
@@ -87,12 +102,46 @@ public final class MetadataStateMachine extends BaseStateMachine {
         }
         applier.restore(topics);
         markApplied(snapshot.getIndex());
-        updateLastAppliedTermIndex(snapshot.getTermIndex());
+        setLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
     @Override
     public SimpleStateMachineStorage getStateMachineStorage() {
         return storage;
+    }
+
+    /**
+     * This broker lacks metadata changes the leader purged: takes the leader's latest snapshot (every replicated
+     * topic) as its own; Ratis then loads it ({@link #reinitialize}) and resumes after its index.
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RaftProtos.RoleInfoProto roleInfo,
+                                                                        TermIndex firstTermIndexInLog) {
+        RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+        return CompletableFuture.supplyAsync(() -> {
+            try (GroupQueries queries = new GroupQueries(getServer().join().getDivision(getGroupId()).getGroup())) {
+                SnapshotQueryDescriptor.RemoteSnapshot snapshot = SnapshotFiles.fetchLatest(queries, leader,
+                        firstTermIndexInLog, "the metadata group");
+                SnapshotFiles.write(storage, snapshot.termIndex(), out -> out.write(snapshot.content()));
+                return snapshot.termIndex();
+            } catch (IOException e) {
+                throw new UncheckedIOException("installing the metadata snapshot of " + leader + " failed", e);
+            }
+        }, SnapshotFiles.INSTALLS);
+    }
+
+    /** Answers another broker that installs this one's latest snapshot ({@link SnapshotQueryDescriptor}). */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            byte kind = SnapshotQueryDescriptor.kind(request.getContent().asReadOnlyByteBuffer());
+            if (kind != SnapshotQueryDescriptor.KIND_LATEST_SNAPSHOT) {
+                throw new IOException("unknown metadata query kind " + kind);
+            }
+            return CompletableFuture.completedFuture(Message.valueOf(SnapshotFiles.describeLatest(storage)));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
@@ -125,20 +174,21 @@ public final class MetadataStateMachine extends BaseStateMachine {
         if (applied == null || applied.getIndex() < 0) {
             return -1;
         }
-        Path file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
         List<TopicChange> topics = applier.snapshot();
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
-            out.writeInt(topics.size());
-            for (TopicChange topic : topics) {
-                byte[] bytes = topic.encode().toByteArray();
-                out.writeInt(bytes.length);
-                out.write(bytes);
-            }
+        try {
+            SnapshotFiles.write(storage, applied, stream -> {
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
+                out.writeInt(topics.size());
+                for (TopicChange topic : topics) {
+                    byte[] bytes = topic.encode().toByteArray();
+                    out.writeInt(bytes.length);
+                    out.write(bytes);
+                }
+                out.flush();
+            });
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        FileInfo info = new FileInfo(file, MD5FileUtil.computeAndSaveMd5ForFile(file.toFile()));
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, applied));
         return applied.getIndex();
     }
 }

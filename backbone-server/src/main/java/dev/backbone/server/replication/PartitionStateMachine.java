@@ -12,13 +12,11 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,15 +27,15 @@ import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
-import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.util.LifeCycle;
 
 /**
  * The state machine of one partition's Raft group: applies committed append entries to the partition's ordinary
@@ -79,8 +77,11 @@ public final class PartitionStateMachine extends BaseStateMachine {
     private final Function<TopicPartition, Optional<PartitionLog>> localLogs;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AppliedRequests requests;
+    private final SnapshotTrigger snapshotTrigger;
     /** The end offset the entries applied so far leave the partition at (replayed ones included). */
     private long appliedEndOffset;
+    private volatile RaftServer raftServer;
+    private volatile boolean installing;
     private volatile boolean closed;
 
     /**
@@ -91,9 +92,20 @@ public final class PartitionStateMachine extends BaseStateMachine {
     public PartitionStateMachine(TopicPartition topicPartition,
                                  Function<TopicPartition, Optional<PartitionLog>> localLogs, Duration requestWindow,
                                  int maxRequests) {
+        this(topicPartition, localLogs, requestWindow, maxRequests, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param snapshotIntervalBytes bytes of entries after which a snapshot is taken, whatever their number, so that
+     *                              the Raft log kept since the last snapshot stays bounded in bytes
+     */
+    public PartitionStateMachine(TopicPartition topicPartition,
+                                 Function<TopicPartition, Optional<PartitionLog>> localLogs, Duration requestWindow,
+                                 int maxRequests, long snapshotIntervalBytes) {
         this.topicPartition = topicPartition;
         this.localLogs = localLogs;
         this.requests = new AppliedRequests(requestWindow, maxRequests);
+        this.snapshotTrigger = new SnapshotTrigger(snapshotIntervalBytes);
     }
 
     public TopicPartition topicPartition() {
@@ -103,14 +115,24 @@ public final class PartitionStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
+        this.raftServer = server;
         storage.init(raftStorage);
         reinitialize();
     }
 
+    /**
+     * Loads the latest snapshot: at start, and after a snapshot was installed from another member (then the state
+     * is replaced, whatever was applied before, so the applied index is set, not advanced).
+     */
     @Override
     public void reinitialize() throws IOException {
+        getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
+    }
+
+    private void loadLatestSnapshot() throws IOException {
         SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
         requests.clear();
+        snapshotTrigger.reset();
         if (snapshot == null) {
             appliedEndOffset = 0;
             return;
@@ -122,7 +144,14 @@ public final class PartitionStateMachine extends BaseStateMachine {
                 requests.readFrom(in);
             }
         }
-        updateLastAppliedTermIndex(snapshot.getTermIndex());
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+    }
+
+    /** Ratis pauses the state machine before it reloads it from an installed snapshot, and checks that it did. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
     @Override
@@ -131,13 +160,67 @@ public final class PartitionStateMachine extends BaseStateMachine {
     }
 
     /**
-     * A snapshot of a partition is its segments, which a snapshot file alone does not carry: a follower the leader
-     * would install one on keeps replaying instead (the Raft log is not purged, see RaftSettings).
+     * This replica lacks entries the leader purged: rebuilds the partition up to the leader's latest snapshot by
+     * copying the batches it lacks from the leader's log ({@link PartitionSnapshotInstaller}), then records that
+     * snapshot (end offset and applied requests, as the leader recorded them) as its own. Ratis then reloads the
+     * state machine from it ({@link #reinitialize}) and resumes replication after its index. A failure (the leader
+     * unreachable or changed, a log that is not a prefix of the leader's) fails the future; the leader notifies
+     * again.
      */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RaftProtos.RoleInfoProto roleInfo,
                                                                         TermIndex firstTermIndexInLog) {
-        return CompletableFuture.completedFuture(null);
+        RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return install(leader, firstTermIndexInLog);
+            } catch (IOException e) {
+                throw new UncheckedIOException("installing the snapshot of " + topicPartition + " from " + leader
+                        + " failed", e);
+            }
+        }, SnapshotFiles.INSTALLS);
+    }
+
+    /** Whether a snapshot installation is copying batches right now. */
+    boolean installing() {
+        return installing;
+    }
+
+    private TermIndex install(RaftPeerId leader, TermIndex firstTermIndexInLog) throws IOException {
+        installing = true;
+        try {
+            return copyAndRecord(leader, firstTermIndexInLog);
+        } finally {
+            installing = false;
+        }
+    }
+
+    private TermIndex copyAndRecord(RaftPeerId leader, TermIndex firstTermIndexInLog) throws IOException {
+        PartitionLog log = localLogs.apply(topicPartition).orElseThrow(() -> new IOException("the log of "
+                + topicPartition + " is not open on this broker"));
+        String what = "the group of " + topicPartition;
+        try (GroupQueries queries = new GroupQueries(raftServer.getDivision(getGroupId()).getGroup())) {
+            SnapshotQueryDescriptor.RemoteSnapshot snapshot = SnapshotFiles.fetchLatest(queries, leader,
+                    firstTermIndexInLog, what);
+            long endOffset = ByteBuffer.wrap(snapshot.content()).getLong();
+            new PartitionSnapshotInstaller(queries, leader, log).copyUpTo(endOffset);
+            SnapshotFiles.write(storage, snapshot.termIndex(), out -> out.write(snapshot.content()));
+            return snapshot.termIndex();
+        }
+    }
+
+    /** Answers another member rebuilding this partition from this replica ({@link SnapshotQueryDescriptor}). */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            PartitionLog log = localLogs.apply(topicPartition).orElseThrow(() -> new IOException("the log of "
+                    + topicPartition + " is not open on this broker"));
+            ByteBuffer query = request.getContent().asReadOnlyByteBuffer();
+            return CompletableFuture.completedFuture(Message.valueOf(
+                    PartitionSnapshotSource.answer(query, storage, log)));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
@@ -152,6 +235,9 @@ public final class PartitionStateMachine extends BaseStateMachine {
                     + " replica of the partition stops and decides the entry again when restarted", e);
         }
         updateLastAppliedTermIndex(termIndex);
+        if (snapshotTrigger.add(entry.getSerializedSize())) {
+            snapshotTrigger.request(raftServer, getGroupId(), topicPartition);
+        }
         return CompletableFuture.completedFuture(reply);
     }
 
@@ -260,18 +346,14 @@ public final class PartitionStateMachine extends BaseStateMachine {
             return -1;
         }
         log.flush();
-        Path file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileOutputStream stream = new FileOutputStream(temp.toFile());
-             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream))) {
-            out.writeLong(appliedEndOffset);
+        snapshotTrigger.reset();
+        long endOffset = appliedEndOffset;
+        SnapshotFiles.write(storage, applied, stream -> {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
+            out.writeLong(endOffset);
             requests.writeTo(out);
             out.flush();
-            stream.getFD().sync();
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        FileInfo info = new FileInfo(file, MD5FileUtil.computeAndSaveMd5ForFile(file.toFile()));
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, applied));
+        });
         return applied.getIndex();
     }
 }

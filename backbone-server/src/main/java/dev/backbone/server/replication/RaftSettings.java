@@ -36,10 +36,13 @@ final class RaftSettings {
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
-        // No purge: a follower missing purged entries would need the leader's snapshot installed, which for a
-        // partition means copying its segments, not built yet (a snapshot file alone would leave the follower's log
-        // short). Every replica keeps its whole Raft log and catches up by replay.
-        RaftServerConfigKeys.Log.setPurgeGap(properties, Integer.MAX_VALUE);
+        // Purge after every snapshot, up to its index, even entries a lagging or stopped follower still lacks: the Raft
+        // log then holds what came since the last snapshot (bounded in entries and in bytes, see SnapshotTrigger) and
+        // at most two segments more, instead of a second copy of the partition. Ratis never ships snapshot files:
+        // a follower that lacks purged entries is notified and rebuilds its partition by copying the batches it
+        // lacks from the leader's log (PartitionStateMachine.notifyInstallSnapshotFromLeader).
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("32MB"));
         return properties;

@@ -55,6 +55,7 @@ public final class ReplicationNode implements AutoCloseable {
     private static final long RETRY_SLEEP_MS = 100;
     private static final Duration DEFAULT_REQUEST_WINDOW = Duration.ofMinutes(10);
     private static final int DEFAULT_MAX_REQUESTS = 100_000;
+    private static final long DEFAULT_SNAPSHOT_INTERVAL_BYTES = 16L << 20;
 
     private final ClusterPeers peers;
     private final ClusterPeer self;
@@ -64,6 +65,7 @@ public final class ReplicationNode implements AutoCloseable {
     private final long snapshotIntervalEntries;
     private volatile Duration requestWindow = DEFAULT_REQUEST_WINDOW;
     private volatile int maxRequestsPerPartition = DEFAULT_MAX_REQUESTS;
+    private volatile long snapshotIntervalBytes = DEFAULT_SNAPSHOT_INTERVAL_BYTES;
     private final Map<RaftGroupId, TopicPartition> partitionsByGroup = new ConcurrentHashMap<>();
     private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
     private final ClientId adminClientId = ClientId.randomId();
@@ -102,6 +104,17 @@ public final class ReplicationNode implements AutoCloseable {
         this.maxRequestsPerPartition = maxPerPartition;
     }
 
+    /**
+     * Bytes of entries a partition group applies between two snapshots, whatever their number: with the entry
+     * interval, what bounds the Raft log a group keeps. Set before {@link #start}.
+     */
+    public void snapshotIntervalBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("the snapshot interval must be at least 1 byte, was " + bytes);
+        }
+        this.snapshotIntervalBytes = bytes;
+    }
+
     public ClusterPeers peers() {
         return peers;
     }
@@ -136,7 +149,8 @@ public final class ReplicationNode implements AutoCloseable {
             if (tp == null) {
                 throw new IllegalStateException("Raft group " + groupId + " belongs to no partition of this broker");
             }
-            return new PartitionStateMachine(tp, localLogs, requestWindow, maxRequestsPerPartition);
+            return new PartitionStateMachine(tp, localLogs, requestWindow, maxRequestsPerPartition,
+                    snapshotIntervalBytes);
         };
         removeOrphanGroupDirectories();
         RaftServer started = RaftServer.newBuilder()

@@ -2,12 +2,16 @@ package dev.backbone.server.replication;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -34,7 +38,9 @@ public final class StalledFollowerRescue implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(StalledFollowerRescue.class.getName());
 
-    private final ReplicationNode node;
+    private final Supplier<List<RaftGroupId>> hostedGroups;
+    private final Function<RaftGroupId, Optional<RaftServer.Division>> divisions;
+    private final Duration requestTimeout;
     private final Duration patience;
     private final LongSupplier nanoClock;
     private final Map<RaftGroupId, Long> emptySince = new ConcurrentHashMap<>();
@@ -45,7 +51,19 @@ public final class StalledFollowerRescue implements AutoCloseable {
     });
 
     public StalledFollowerRescue(ReplicationNode node, Duration patience, LongSupplier nanoClock) {
-        this.node = node;
+        this(node::hostedGroups, node::division, node.requestTimeout(), patience, nanoClock);
+    }
+
+    /**
+     * @param hostedGroups the groups the Raft server runs a member of
+     * @param divisions    the member of a group, if the server runs it
+     */
+    StalledFollowerRescue(Supplier<List<RaftGroupId>> hostedGroups,
+                          Function<RaftGroupId, Optional<RaftServer.Division>> divisions, Duration requestTimeout,
+                          Duration patience, LongSupplier nanoClock) {
+        this.hostedGroups = hostedGroups;
+        this.divisions = divisions;
+        this.requestTimeout = requestTimeout;
         this.patience = patience;
         this.nanoClock = nanoClock;
     }
@@ -56,9 +74,9 @@ public final class StalledFollowerRescue implements AutoCloseable {
     }
 
     void checkAll() {
-        for (RaftGroupId group : node.hostedGroups()) {
+        for (RaftGroupId group : hostedGroups.get()) {
             try {
-                node.division(group).ifPresent(this::check);
+                divisions.apply(group).ifPresent(this::check);
             } catch (IllegalStateException startingOrClosing) {
                 // Ratis refuses to show the log of a member that is starting or closing; the next check sees it.
                 emptySince.remove(group);
@@ -70,7 +88,7 @@ public final class StalledFollowerRescue implements AutoCloseable {
 
     private void check(RaftServer.Division division) {
         RaftGroupId group = division.getGroup().getGroupId();
-        if (division.getRaftLog().getNextIndex() > 0 || division.getInfo().isLeader()) {
+        if (division.getRaftLog().getNextIndex() > 0 || division.getInfo().isLeader() || installing(division)) {
             emptySince.remove(group);
             return;
         }
@@ -90,16 +108,21 @@ public final class StalledFollowerRescue implements AutoCloseable {
         }
     }
 
+    /** A member copying a snapshot's batches has an empty Raft log until the copy ends; it is not waiting. */
+    private static boolean installing(RaftServer.Division division) {
+        return division.getStateMachine() instanceof PartitionStateMachine partition && partition.installing();
+    }
+
     /** A member that does not lead refuses (not the leader); only the leader, if any, steps down. */
     private void askToStepDown(RaftServer.Division division, RaftPeer peer) {
         try (RaftClient client = RaftClient.newBuilder()
-                .setProperties(RaftSettings.client(node.requestTimeout()))
+                .setProperties(RaftSettings.client(requestTimeout))
                 .setRaftGroup(division.getGroup())
                 .setLeaderId(peer.getId())
                 .setRetryPolicy(RetryPolicies.noRetry())
                 .build()) {
             RaftClientReply reply = client.admin().transferLeadership(null, peer.getId(),
-                    node.requestTimeout().toMillis());
+                    requestTimeout.toMillis());
             if (reply.isSuccess()) {
                 LOG.log(Level.INFO, "{0} stepped down as leader of group {1}", peer.getId(),
                         division.getGroup().getGroupId());

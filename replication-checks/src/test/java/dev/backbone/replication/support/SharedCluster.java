@@ -20,6 +20,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class SharedCluster implements ParameterResolver {
 
+    /**
+     * Snapshots (after which Ratis purges the Raft log) every few megabytes of entries, not every 16 as by default:
+     * the tests' smaller volumes then exercise purging, and followers that lag or restart install snapshots.
+     */
+    public static final int SNAPSHOT_INTERVAL_MEGABYTES = 4;
+
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(SharedCluster.class);
 
     @Override
@@ -42,7 +48,9 @@ public final class SharedCluster implements ParameterResolver {
     private static Started start() {
         try {
             return new Started(BrokerCluster.builder("shared").size(3).network(NetworkNamespaces.available()
-                    ? BrokerCluster.Network.NAMESPACES : BrokerCluster.Network.LOOPBACK).start(), null);
+                    ? BrokerCluster.Network.NAMESPACES : BrokerCluster.Network.LOOPBACK)
+                    .argument("--backbone.cluster.snapshot-interval-bytes=" + SNAPSHOT_INTERVAL_MEGABYTES + "MB")
+                    .start(), null);
         } catch (RuntimeException | AssertionError e) {
             return new Started(null, e);
         }
