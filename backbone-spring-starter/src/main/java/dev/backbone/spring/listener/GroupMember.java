@@ -2,7 +2,6 @@ package dev.backbone.spring.listener;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,10 +14,8 @@ import dev.backbone.client.http.ConsumedRecord;
 import dev.backbone.client.http.FetchOptions;
 import dev.backbone.client.http.FetchPosition;
 import dev.backbone.client.http.FetchResult;
-import dev.backbone.client.http.GenerationFencedException;
 import dev.backbone.client.http.GroupFetchResult;
 import dev.backbone.client.http.GroupMembership;
-import dev.backbone.client.http.OffsetCommit;
 import dev.backbone.client.http.OffsetOutOfRangeException;
 import dev.backbone.client.http.PartitionNotOwnedException;
 import dev.backbone.client.http.PartitionRecords;
@@ -36,12 +33,15 @@ import org.apache.commons.logging.LogFactory;
  * fetch), and the processing thread checks ownership before each record and during every backoff, so it stops
  * after the record in hand. A newly gained partition is held for one heartbeat interval while another live member
  * may still be finishing its record of it (the previous owner hears of the rebalance within its own heartbeat
- * interval). Commits only carry offsets above the last commit, so committed offsets only move forward.
+ * interval). Commits only carry offsets above the last commit, one at a time, so committed offsets only move
+ * forward.
  *
  * <p>Reading: while it is behind, the member reads its partitions in the binary format ({@link PartitionFetches},
  * no waiting), and starts the next reads of partitions with more records before it handles the records in hand
  * ({@link ReadAhead}); once it has caught up it long-polls the group fetch, which the broker wakes on a record or a
- * rebalance, and which finds where a partition without a committed offset starts.
+ * rebalance, and which finds where a partition without a committed offset starts, and starts its next long poll
+ * before it handles the records of an answer ({@link PollAhead}). Commits go out without holding up the next fetch
+ * ({@link OffsetCommitter}).
  *
  * <p>Thread-safety: the {@link MemberPartitions} are shared between the processing thread and the heartbeat
  * thread.
@@ -89,6 +89,13 @@ final class GroupMember implements Runnable {
 
     private final ReadAhead readAhead;
 
+    private final PollAhead pollAhead = new PollAhead();
+
+    /** Set when a fetch was refused for a partition revoked since: the next step asks for the assignment. */
+    private boolean assignmentChanged;
+
+    private final OffsetCommitter committer;
+
     GroupMember(String listenerId, String group, List<String> topics, BackboneClient client,
                 RecordProcessor processor, ListenerSettings settings, ListenerMetrics metrics,
                 ProcessedOffsets processed) {
@@ -105,6 +112,8 @@ final class GroupMember implements Runnable {
         this.membership = new MemberPartitions(settings.heartbeatInterval().toNanos()
                 + HEARTBEAT_ROUND_TRIP_ALLOWANCE_NANOS);
         this.owned = membership.owned();
+        this.committer = new OffsetCommitter(listenerId, group, client, membership, metrics,
+                settings.responseTimeout());
     }
 
     @Override
@@ -115,6 +124,7 @@ final class GroupMember implements Runnable {
             }
         } finally {
             readAhead.drop();
+            pollAhead.drop();
             commitQuietly();
             leave();
         }
@@ -122,28 +132,26 @@ final class GroupMember implements Runnable {
 
     private void step() {
         try {
+            if (committer.takeRefreshWanted() | assignmentChanged) {
+                assignmentChanged = false;
+                refresh();
+            }
             if (membership.memberId() == null) {
                 join();
             } else if (paused) {
+                pollAhead.drop();
                 sleepMillis(50);
             } else if (!behind || !readPartitions()) {
                 readAhead.drop();
-                GroupFetchResult result = fetch();
-                if (result == null) {
-                    return;
-                }
-                if (result.generation() != membership.generation()) {
-                    refresh();
-                }
-                long holdNanos = handle(result);
-                commit();
-                if (holdNanos > 0) {
-                    sleepMillis(TimeUnit.NANOSECONDS.toMillis(holdNanos) + 1);
-                }
+                longPoll();
             }
         } catch (UnknownMemberException e) {
             log.info("Listener " + listenerId + " is no longer a member of group " + group + "; joining again");
             lost(membership.memberId());
+        } catch (PartitionNotOwnedException e) {
+            // A poll named a partition revoked since: the assignment is news, not a broker fault.
+            pollAhead.drop();
+            assignmentChanged = true;
         } catch (OffsetOutOfRangeException e) {
             log.warn("Listener " + listenerId + ": position out of range, continuing from the group's offsets: "
                     + e.getMessage());
@@ -159,6 +167,7 @@ final class GroupMember implements Runnable {
 
     private void join() {
         readAhead.drop();
+        pollAhead.drop();
         GroupMembership joined = client.joinGroup(group, topics, settings.sessionTimeout())
                 .block(settings.responseTimeout());
         membership.joined(joined.memberId());
@@ -183,6 +192,7 @@ final class GroupMember implements Runnable {
         if (starts.isEmpty()) {
             return false;
         }
+        pollAhead.drop();
         List<PartitionFetches.Answer> answers = inFlight.await(readAhead.readsFor(starts),
                 settings.responseTimeout(), "binary fetch");
         stopIfInterrupted();
@@ -236,19 +246,43 @@ final class GroupMember implements Runnable {
         return true;
     }
 
-    private GroupFetchResult fetch() {
-        List<FetchPosition> from = new ArrayList<>();
-        owned.forEach((tp, o) -> {
-            if (o.position > o.committed) {
-                from.add(new FetchPosition(tp.topic(), tp.partition(), o.position));
-            }
-        });
-        CompletableFuture<GroupFetchResult> future = client.groupFetch(group, membership.memberId(),
-                new FetchOptions(settings.maxBytes(), settings.maxWait()), from).toFuture();
-        GroupFetchResult result = inFlight.await(future, settings.maxWait().plus(settings.responseTimeout()),
+    /**
+     * Long-polls the group fetch (or takes the poll started ahead), starts the next poll from where the records of
+     * the answer end when the member is likely to need it, handles the answer and commits without waiting.
+     */
+    private void longPoll() {
+        PollAhead.Poll poll = pollAhead.take();
+        if (poll == null) {
+            poll = startPoll(PollAhead.uncommittedPositions(owned));
+        }
+        GroupFetchResult result = inFlight.await(poll.answer(), settings.maxWait().plus(settings.responseTimeout()),
                 "group fetch");
         stopIfInterrupted();
-        return result;
+        if (result == null) {
+            return;
+        }
+        if (result.generation() != membership.generation()) {
+            refresh();
+        } else {
+            Map<TopicPartition, Long> next = running && !paused
+                    ? PollAhead.positionsAfter(result, poll, owned, System.nanoTime()) : null;
+            if (next != null) {
+                pollAhead.start(startPoll(next));
+            }
+        }
+        long holdNanos = handle(result, poll);
+        commit();
+        if (holdNanos > 0) {
+            sleepMillis(TimeUnit.NANOSECONDS.toMillis(holdNanos) + 1);
+        }
+    }
+
+    private PollAhead.Poll startPoll(Map<TopicPartition, Long> starts) {
+        List<FetchPosition> from = new ArrayList<>(starts.size());
+        starts.forEach((tp, offset) -> from.add(new FetchPosition(tp.topic(), tp.partition(), offset)));
+        CompletableFuture<GroupFetchResult> answer = client.groupFetch(group, membership.memberId(),
+                new FetchOptions(settings.maxBytes(), settings.maxWait()), from).toFuture();
+        return new PollAhead.Poll(answer, starts);
     }
 
     private void stopIfInterrupted() {
@@ -258,13 +292,17 @@ final class GroupMember implements Runnable {
     }
 
     /** Processes what this member still owns; returns how long the records of held partitions must wait. */
-    private long handle(GroupFetchResult result) {
+    private long handle(GroupFetchResult result, PollAhead.Poll poll) {
         long holdNanos = 0;
         behind = false;
         for (PartitionRecords records : result.partitions()) {
             TopicPartition tp = new TopicPartition(records.topic(), records.partition());
             OwnedPartition partition = owned.get(tp);
             if (partition == null || !running || paused) {
+                continue;
+            }
+            if (!records.records().isEmpty() && !poll.startsAt(tp, partition.position)) {
+                behind = true;
                 continue;
             }
             if (records.records().isEmpty() && !partition.positionKnown && partition.position == partition.committed) {
@@ -320,49 +358,12 @@ final class GroupMember implements Runnable {
     }
 
     private void commit() {
-        String id = membership.memberId();
-        if (id == null) {
-            return;
-        }
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        List<OffsetCommit> offsets = new ArrayList<>();
-        owned.forEach((tp, o) -> {
-            long position = o.position;
-            if (position > o.committed) {
-                positions.put(tp, position);
-                offsets.add(new OffsetCommit(tp.topic(), tp.partition(), position));
-            }
-        });
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            client.commit(group, id, membership.generation(), offsets).block(settings.responseTimeout());
-            positions.forEach((tp, position) -> {
-                OwnedPartition o = owned.get(tp);
-                if (o != null && position > o.committed) {
-                    o.committed = position;
-                }
-            });
-        } catch (GenerationFencedException | PartitionNotOwnedException e) {
-            metrics.commitFailed(listenerId);
-            log.warn("Listener " + listenerId + ": commit of " + offsets + " refused, the group rebalanced ("
-                    + e.getMessage() + "); the records go to their new owner");
-            refresh();
-        } catch (UnknownMemberException e) {
-            metrics.commitFailed(listenerId);
-            log.warn("Listener " + listenerId + ": commit of " + offsets + " refused, membership expired");
-            lost(id);
-        } catch (RuntimeException e) {
-            metrics.commitFailed(listenerId);
-            log.warn("Listener " + listenerId + ": commit of " + offsets + " failed (" + e.getMessage()
-                    + "); it is retried with the next commit");
-        }
+        committer.commitSoon();
     }
 
     private void commitQuietly() {
         try {
-            commit();
+            committer.commitNow();
         } catch (RuntimeException e) {
             log.warn("Listener " + listenerId + ": final commit failed: " + e.getMessage());
         }

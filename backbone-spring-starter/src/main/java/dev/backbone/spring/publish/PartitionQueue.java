@@ -44,10 +44,13 @@ final class PartitionQueue {
         return records.isEmpty();
     }
 
-    /** Whether a batch should go now: full, lingered long enough, or everything is being flushed. */
-    boolean ready(long nowNanos, long lingerNanos, int batchBytes, boolean flushing) {
+    /**
+     * Whether a batch should go now: full, lingered long enough, or {@code withOthers} (everything is flushed, or
+     * another partition's batch lingered and this one goes with it).
+     */
+    boolean ready(long nowNanos, long lingerNanos, int batchBytes, boolean withOthers) {
         return !inFlight && !records.isEmpty()
-                && (flushing || bytes >= batchBytes || nowNanos - oldestEnqueuedNanos >= lingerNanos);
+                && (withOthers || bytes >= batchBytes || nowNanos - oldestEnqueuedNanos >= lingerNanos);
     }
 
     /** Nanoseconds until the linger of the oldest record ends, or Long.MAX_VALUE when nothing waits. */

@@ -37,6 +37,9 @@ final class PublisherSender implements Runnable {
 
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** The shortest look-again while records wait behind requests in flight, for a linger of zero. */
+    private static final long MIN_BUSY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private record MetadataAnswer(String topic, int partitions, Throwable error) {
     }
 
@@ -143,8 +146,8 @@ final class PublisherSender implements Runnable {
         if (nanos <= 0 || !inbox.isEmpty()) {
             return;
         }
-        // Records waiting here are sent when their linger ends or a request returns (which wakes the sender), so
-        // only a sender with nothing waiting needs waking by a new record.
+        // Records waiting here are sent when their linger ends or a request returns (which wakes the sender), and
+        // a busy sender looks again within a linger (waitNanos), so only an idle one needs waking by a new record.
         boolean nothingPending = nothingWaiting();
         idle = nothingPending;
         // A record added between the check above and setting the flag must not sleep through the idle wait.
@@ -272,16 +275,31 @@ final class PublisherSender implements Runnable {
     }
 
     private void sendReady(long now) {
+        // Once one partition's batch has lingered, the others go with it, as Kafka's producer drains every batch
+        // for a broker when one is ready: their records leave early, and the requests go out together. Only when
+        // nothing is in flight, so that answers coming back one by one never drag out small batches one by one.
+        boolean drainAll = closing || (inFlight == 0 && anyLingered(now));
         for (PartitionQueue[] perTopic : queues.values()) {
             for (PartitionQueue q : perTopic) {
                 if (inFlight >= settings.maxInFlight()) {
                     return;
                 }
-                if (q != null && q.ready(now, lingerNanos, settings.batchBytes(), closing)) {
+                if (q != null && q.ready(now, lingerNanos, settings.batchBytes(), drainAll)) {
                     send(q, q.drain(settings.batchBytes(), now), now);
                 }
             }
         }
+    }
+
+    private boolean anyLingered(long now) {
+        for (PartitionQueue[] perTopic : queues.values()) {
+            for (PartitionQueue q : perTopic) {
+                if (q != null && q.nanosUntilReady(now, lingerNanos) == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void send(PartitionQueue q, List<PendingRecord> batch, long now) {
@@ -353,12 +371,19 @@ final class PublisherSender implements Runnable {
         if (inFlight >= settings.maxInFlight()) {
             return wait;
         }
+        boolean waiting = false;
         for (PartitionQueue[] perTopic : queues.values()) {
             for (PartitionQueue q : perTopic) {
                 if (q != null) {
                     wait = Math.min(wait, q.nanosUntilReady(now, lingerNanos));
+                    waiting |= !q.isEmpty();
                 }
             }
+        }
+        if (waiting) {
+            // A new record wakes only an idle sender. While records wait behind a request in flight, the sender
+            // looks again after one linger, so that a record for another partition never waits for that answer.
+            wait = Math.min(wait, Math.max(lingerNanos, MIN_BUSY_WAIT_NANOS));
         }
         return Math.max(wait, 0);
     }
