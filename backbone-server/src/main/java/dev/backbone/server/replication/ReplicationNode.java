@@ -19,7 +19,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
@@ -295,8 +294,7 @@ public final class ReplicationNode implements AutoCloseable {
      * committed, as with any unanswered request).
      */
     private void discardIfUnusable(RaftGroupId groupId, RaftClient client, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         if ((cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException
                 || cause instanceof GroupMismatchException) && clients.remove(groupId, client)) {
             LOG.log(Level.INFO, "replacing the Raft client of group {0} after {1}", groupId, cause.toString());
@@ -306,8 +304,7 @@ public final class ReplicationNode implements AutoCloseable {
     }
 
     private RuntimeException failed(String what, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         if (cause instanceof StateMachineException) {
             return new BackboneException(ProblemType.INTERNAL_ERROR, "applying the write to " + what + " failed: "
                     + cause.getMessage(), Map.of(), cause);
@@ -315,10 +312,11 @@ public final class ReplicationNode implements AutoCloseable {
         if (cause instanceof BackboneException backbone) {
             return backbone;
         }
-        if (cause instanceof TimeoutException || cause instanceof IOException || cause == null) {
-            return new NoLeaderException(what, requestTimeout, cause);
-        }
         return new NoLeaderException(what, requestTimeout, cause);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /**
