@@ -51,6 +51,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private final Path appliedIndexFile;
     private final DurableFiles durableFiles = new DurableFiles(StorageFiles.real());
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final SnapshotInstallHandoff handoff = new SnapshotInstallHandoff("the metadata group", storage);
     private long durablyApplied = -1;
 
     public MetadataStateMachine(TopicChangeApplier applier, Path appliedIndexFile) {
@@ -84,6 +85,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
+        handoff.reloaded();
     }
 
     private void loadLatestSnapshot() throws IOException {
@@ -112,22 +114,24 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
     /**
      * This broker lacks metadata changes the leader purged: takes the leader's latest snapshot (every replicated
-     * topic) as its own; Ratis then loads it ({@link #reinitialize}) and resumes after its index.
+     * topic) as its own; Ratis then loads it ({@link #reinitialize}) and resumes after its index (how the result
+     * reaches Ratis so that it always does: {@link SnapshotInstallHandoff}).
      */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RaftProtos.RoleInfoProto roleInfo,
                                                                         TermIndex firstTermIndexInLog) {
         RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
-        return CompletableFuture.supplyAsync(() -> {
-            try (GroupQueries queries = new GroupQueries(getServer().join().getDivision(getGroupId()).getGroup())) {
-                SnapshotQueryDescriptor.RemoteSnapshot snapshot = SnapshotFiles.fetchLatest(queries, leader,
-                        firstTermIndexInLog, "the metadata group");
-                SnapshotFiles.write(storage, snapshot.termIndex(), out -> out.write(snapshot.content()));
-                return snapshot.termIndex();
-            } catch (IOException e) {
-                throw new UncheckedIOException("installing the metadata snapshot of " + leader + " failed", e);
+        RaftServer.Division division;
+        try {
+            division = getServer().join().getDivision(getGroupId());
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return handoff.onNotification(firstTermIndexInLog, division.getRaftLog().getNextIndex(), () -> {
+            try (GroupQueries queries = new GroupQueries(division.getGroup())) {
+                return SnapshotFiles.fetchLatest(queries, leader, firstTermIndexInLog, "the metadata group");
             }
-        }, SnapshotFiles.INSTALLS);
+        });
     }
 
     /** Answers another broker that installs this one's latest snapshot ({@link SnapshotQueryDescriptor}). */

@@ -80,6 +80,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     private final SnapshotTrigger snapshotTrigger;
     /** The end offset the entries applied so far leave the partition at (replayed ones included). */
     private long appliedEndOffset;
+    private final SnapshotInstallHandoff handoff;
     private volatile RaftServer raftServer;
     private volatile boolean installing;
     private volatile boolean closed;
@@ -106,6 +107,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
         this.localLogs = localLogs;
         this.requests = new AppliedRequests(requestWindow, maxRequests);
         this.snapshotTrigger = new SnapshotTrigger(snapshotIntervalBytes);
+        this.handoff = new SnapshotInstallHandoff("the group of " + topicPartition, storage);
     }
 
     public TopicPartition topicPartition() {
@@ -127,6 +129,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     @Override
     public void reinitialize() throws IOException {
         getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
+        handoff.reloaded();
     }
 
     private void loadLatestSnapshot() throws IOException {
@@ -163,22 +166,22 @@ public final class PartitionStateMachine extends BaseStateMachine {
      * This replica lacks entries the leader purged: rebuilds the partition up to the leader's latest snapshot by
      * copying the batches it lacks from the leader's log ({@link PartitionSnapshotInstaller}), then records that
      * snapshot (end offset and applied requests, as the leader recorded them) as its own. Ratis then reloads the
-     * state machine from it ({@link #reinitialize}) and resumes replication after its index. A failure (the leader
-     * unreachable or changed, a log that is not a prefix of the leader's) fails the future; the leader notifies
-     * again.
+     * state machine from it ({@link #reinitialize}) and resumes replication after its index; how the result reaches
+     * Ratis so that it always does: {@link SnapshotInstallHandoff}. A failure (the leader unreachable or changed, a
+     * log that is not a prefix of the leader's) fails the future; the leader notifies again.
      */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RaftProtos.RoleInfoProto roleInfo,
                                                                         TermIndex firstTermIndexInLog) {
         RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return install(leader, firstTermIndexInLog);
-            } catch (IOException e) {
-                throw new UncheckedIOException("installing the snapshot of " + topicPartition + " from " + leader
-                        + " failed", e);
-            }
-        }, SnapshotFiles.INSTALLS);
+        long localNextIndex;
+        try {
+            localNextIndex = raftServer.getDivision(getGroupId()).getRaftLog().getNextIndex();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return handoff.onNotification(firstTermIndexInLog, localNextIndex,
+                () -> install(leader, firstTermIndexInLog));
     }
 
     /** Whether a snapshot installation is copying batches right now. */
@@ -186,16 +189,19 @@ public final class PartitionStateMachine extends BaseStateMachine {
         return installing;
     }
 
-    private TermIndex install(RaftPeerId leader, TermIndex firstTermIndexInLog) throws IOException {
+    private SnapshotQueryDescriptor.RemoteSnapshot install(RaftPeerId leader, TermIndex firstTermIndexInLog)
+            throws IOException {
         installing = true;
         try {
-            return copyAndRecord(leader, firstTermIndexInLog);
+            return copy(leader, firstTermIndexInLog);
         } finally {
             installing = false;
         }
     }
 
-    private TermIndex copyAndRecord(RaftPeerId leader, TermIndex firstTermIndexInLog) throws IOException {
+    /** Copies the batches this replica lacks up to the leader's latest snapshot, which it returns. */
+    private SnapshotQueryDescriptor.RemoteSnapshot copy(RaftPeerId leader, TermIndex firstTermIndexInLog)
+            throws IOException {
         PartitionLog log = localLogs.apply(topicPartition).orElseThrow(() -> new IOException("the log of "
                 + topicPartition + " is not open on this broker"));
         String what = "the group of " + topicPartition;
@@ -204,8 +210,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
                     firstTermIndexInLog, what);
             long endOffset = ByteBuffer.wrap(snapshot.content()).getLong();
             new PartitionSnapshotInstaller(queries, leader, log).copyUpTo(endOffset);
-            SnapshotFiles.write(storage, snapshot.termIndex(), out -> out.write(snapshot.content()));
-            return snapshot.termIndex();
+            return snapshot;
         }
     }
 

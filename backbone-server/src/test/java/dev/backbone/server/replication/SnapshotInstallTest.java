@@ -289,7 +289,7 @@ class SnapshotInstallTest {
     }
 
     /** SHA-256 over every batch of the log, as stored. */
-    private static String digest(PartitionLog log) throws Exception {
+    static String digest(PartitionLog log) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long offset = log.logStartOffset();
         while (offset < log.logEndOffset()) {
