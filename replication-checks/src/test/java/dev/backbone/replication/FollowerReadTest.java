@@ -81,7 +81,7 @@ class FollowerReadTest {
         for (Thread consumer : consumers) {
             consumer.join(OPERATION_TIMEOUT.toMillis() * 2);
         }
-        FinalRead.readAll(new RecordClient(1000, TOPIC, history, OPERATION_TIMEOUT), history, cluster.nodes(), 1,
+        FinalRead.readAll(TOPIC, history, OPERATION_TIMEOUT, cluster.nodes(), 1,
                 AnomalyChecker.READABLE_AFTER_HEAL);
         history.writeTo(Project.scratch("histories").resolve("follower-" + seed + ".txt"));
 

@@ -11,11 +11,11 @@ import dev.backbone.replication.support.Project;
 import dev.backbone.replication.support.SharedCluster;
 import dev.backbone.replication.workload.FinalRead;
 import dev.backbone.replication.workload.Nemesis;
-import dev.backbone.replication.workload.RecordClient;
 import dev.backbone.replication.workload.Topics;
 import dev.backbone.replication.workload.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -81,12 +81,13 @@ class JepsenTest {
             workload.stop();
             history.writeTo(file);
         }
-        FinalRead.readAll(new RecordClient(1000, topic, history, OPERATION_TIMEOUT), history, cluster.nodes(),
+        List<FinalRead.Readout> readouts = FinalRead.readAll(topic, history, OPERATION_TIMEOUT, cluster.nodes(),
                 PARTITIONS, AnomalyChecker.READABLE_AFTER_HEAL);
         history.writeTo(file);
 
         CheckResult result = AnomalyChecker.check(history);
-        System.out.println("JepsenTest seed " + seed + ": faults " + nemesis.injected() + "; " + result);
+        System.out.println("JepsenTest seed " + seed + ": faults " + nemesis.injected() + "; final read "
+                + readouts + "; " + result);
         assertThat(result.valid()).as("seed %d, history in %s: %s", seed, file, result).isTrue();
         assertThat(result.acknowledged()).as("seed %d: something was acknowledged", seed).isPositive();
         assertThat(result.finalRecords()).isPositive();

@@ -13,7 +13,6 @@ import dev.backbone.replication.support.Project;
 import dev.backbone.replication.support.SharedCluster;
 import dev.backbone.replication.workload.FinalRead;
 import dev.backbone.replication.workload.Percentiles;
-import dev.backbone.replication.workload.RecordClient;
 import dev.backbone.replication.workload.Topics;
 import dev.backbone.replication.workload.Workload;
 import java.time.Duration;
@@ -64,7 +63,7 @@ class LeaderFailoverTest {
             producers.stop();
             history.writeTo(Project.scratch("histories").resolve("failover-" + seed + ".txt"));
         }
-        FinalRead.readAll(new RecordClient(1000, TOPIC, history, OPERATION_TIMEOUT), history, cluster.nodes(), 1,
+        FinalRead.readAll(TOPIC, history, OPERATION_TIMEOUT, cluster.nodes(), 1,
                 AnomalyChecker.READABLE_AFTER_HEAL);
         history.writeTo(Project.scratch("histories").resolve("failover-" + seed + ".txt"));
 
