@@ -42,8 +42,6 @@ final class SnapshotInstallHandoff {
     /** Not a failure: the snapshot is installed, and Ratis reloads it at the next notification. */
     static final class InstalledAwaitingNotification extends RuntimeException {
 
-        private final transient TermIndex installed;
-
         InstalledAwaitingNotification(String what, TermIndex installed, long localNextIndex,
                                       TermIndex firstInLeaderLog) {
             super("installed the leader's snapshot " + installed + " of " + what + "; not a failure: this member's"
@@ -51,11 +49,6 @@ final class SnapshotInstallHandoff {
                     + firstInLeaderLog + ", so the leader would not notify it again, and Ratis reloads the snapshot"
                     + " only at a notification. Reported as failed so that the leader notifies once more.", null,
                     false, false);
-            this.installed = installed;
-        }
-
-        TermIndex installed() {
-            return installed;
         }
     }
 

@@ -52,7 +52,7 @@ public final class FinalRead {
     private FinalRead() {
     }
 
-    /** Reads {@code partitions} of {@code topic} on each of {@code nodes}, all at once, each within {@code deadline}. */
+    /** Reads {@code partitions} of {@code topic} on each of {@code nodes}, all at once, each within the deadline. */
     public static List<Readout> readAll(String topic, History history, Duration operationTimeout,
                                         List<BrokerNode> nodes, int partitions, Duration deadline) {
         ExecutorService readers = Executors.newFixedThreadPool(nodes.size() * partitions);
