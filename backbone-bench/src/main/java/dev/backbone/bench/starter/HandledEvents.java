@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Recorder;
 
 /**
- * What the no-op listener of a load run saw: how many events, when the first and the last arrived, and (once a
+ * What the no-op listener of a load run saw: how many events, when the timed phase began (the event numbered
+ * {@link #TIMED_FROM} arrived, the first unless a warm-up is asked for) and when the last arrived, and (once a
  * recorder is set) each timed event's publish-to-listener latency in microseconds. One per JVM: a load run has one
  * listener method, whichever framework calls it.
  *
@@ -18,6 +19,9 @@ final class HandledEvents {
 
     static final AtomicLong FIRST_NANOS = new AtomicLong();
 
+    /** The number of the event whose arrival starts the timed phase; the ones before it are the warm-up. */
+    static final AtomicLong TIMED_FROM = new AtomicLong(1);
+
     static final AtomicLong LAST_NANOS = new AtomicLong();
 
     static final AtomicReference<Recorder> LATENCY = new AtomicReference<>();
@@ -28,12 +32,13 @@ final class HandledEvents {
     /** Notes one event handled now. */
     static void handled(BenchEvent event) {
         long now = System.nanoTime();
-        FIRST_NANOS.compareAndSet(0, now);
         Recorder recorder = LATENCY.get();
         if (recorder != null && event.sentNanos() > 0) {
             recorder.recordValue(Math.max(0, now - event.sentNanos()) / 1_000);
         }
-        HANDLED.incrementAndGet();
+        if (HANDLED.incrementAndGet() == TIMED_FROM.get()) {
+            FIRST_NANOS.set(now);
+        }
         LAST_NANOS.set(now);
     }
 }

@@ -38,20 +38,53 @@ public final class RecordBatchDecoder {
      * (an empty fetch) gives an empty list; a trailing partial batch is an error.
      */
     public static List<Record> decodeAll(ByteBuffer buf) {
-        ByteBuffer b = RecordBatchHeader.bigEndian(buf);
         List<Record> out = new ArrayList<>();
+        decodeAll(buf, Long.MIN_VALUE, (offset, timestamp, key, value, headers) ->
+                out.add(new Record(offset, timestamp, key, value, headers)));
+        return out;
+    }
+
+    /**
+     * Receives decoded records, in order, without a {@link Record} made for each: a consumer that keeps records in
+     * a type of its own builds that type directly.
+     */
+    @FunctionalInterface
+    public interface RecordSink {
+
+        /**
+         * @param offset    the absolute offset
+         * @param timestamp milliseconds since the epoch
+         * @param key       the key (a copy of its own), or null
+         * @param value     the value (a copy of its own), or null
+         * @param headers   the headers in wire order, an unmodifiable list
+         */
+        void record(long offset, long timestamp, byte[] key, byte[] value, List<Header> headers);
+    }
+
+    /**
+     * Decodes batches lying back to back, as {@link #decodeAll(ByteBuffer)} does, into {@code sink}; records below
+     * {@code fromOffset} (the start of a first batch that begins before the offset a fetch asked for) are
+     * checked and skipped without copying their bytes.
+     */
+    public static void decodeAll(ByteBuffer buf, long fromOffset, RecordSink sink) {
+        ByteBuffer b = RecordBatchHeader.bigEndian(buf);
         int position = b.position();
         while (position < b.limit()) {
             RecordBatchValidator.ValidBatch batch = RecordBatchValidator.validatePlain(b, position, Integer.MAX_VALUE,
                     BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
-            decodeInto(batch, position, out);
+            decodeInto(batch, position, fromOffset, sink);
             position += batch.header().sizeInBytes();
         }
-        return out;
+    }
+
+    private static void decodeInto(RecordBatchValidator.ValidBatch batch, int position, List<Record> out) {
+        decodeInto(batch, position, Long.MIN_VALUE, (offset, timestamp, key, value, headers) ->
+                out.add(new Record(offset, timestamp, key, value, headers)));
     }
 
     /** Reads the records of a batch the validator has accepted; the cursor still checks every read. */
-    private static void decodeInto(RecordBatchValidator.ValidBatch batch, int position, List<Record> out) {
+    private static void decodeInto(RecordBatchValidator.ValidBatch batch, int position, long fromOffset,
+                                   RecordSink sink) {
         RecordBatchHeader header = batch.header();
         RecordCursor cursor = new RecordCursor(batch.plain(), position, batch.plainStart() + HEADER_SIZE,
                 batch.plainEnd());
@@ -65,17 +98,52 @@ public final class RecordBatchDecoder {
                 timestamp = header.maxTimestamp();
             }
             long offset = header.baseOffset() + cursor.readVarint("offset delta");
+            if (offset < fromOffset) {
+                skipRest(cursor);
+                continue;
+            }
             byte[] key = cursor.readBytes(cursor.readLength("key length", true));
             byte[] value = cursor.readBytes(cursor.readLength("value length", true));
-            int headerCount = cursor.readVarint("header count");
-            List<Header> headers = headerCount == 0 ? List.of() : new ArrayList<>(headerCount);
-            for (int h = 0; h < headerCount; h++) {
-                byte[] headerKey = cursor.readBytes(cursor.readLength("header key length", false));
-                byte[] headerValue = cursor.readBytes(cursor.readLength("header value length", true));
-                headers.add(new Header(new String(headerKey, StandardCharsets.UTF_8), headerValue));
-            }
+            List<Header> headers = readHeaders(cursor);
             cursor.leaveRecord();
-            out.add(new Record(offset, timestamp, key, value, headers));
+            sink.record(offset, timestamp, key, value, headers);
         }
+    }
+
+    /** Reads a record's headers into an unmodifiable list, which {@link Record} and its callers keep as it is. */
+    private static List<Header> readHeaders(RecordCursor cursor) {
+        int headerCount = cursor.readVarint("header count");
+        if (headerCount == 0) {
+            return List.of();
+        }
+        if (headerCount == 1) {
+            return List.of(readHeader(cursor));
+        }
+        if (headerCount < 0 || headerCount > cursor.remaining()) {
+            throw cursor.malformed("header count " + headerCount + " with " + cursor.remaining() + " bytes left");
+        }
+        Header[] headers = new Header[headerCount];
+        for (int h = 0; h < headerCount; h++) {
+            headers[h] = readHeader(cursor);
+        }
+        return List.of(headers);
+    }
+
+    private static Header readHeader(RecordCursor cursor) {
+        byte[] headerKey = cursor.readBytes(cursor.readLength("header key length", false));
+        byte[] headerValue = cursor.readBytes(cursor.readLength("header value length", true));
+        return new Header(new String(headerKey, StandardCharsets.UTF_8), headerValue);
+    }
+
+    /** Checks and skips the rest of a record the caller does not want (key, value and headers). */
+    private static void skipRest(RecordCursor cursor) {
+        cursor.skip(cursor.readLength("key length", true));
+        cursor.skip(cursor.readLength("value length", true));
+        int headerCount = cursor.readVarint("header count");
+        for (int h = 0; h < headerCount; h++) {
+            cursor.skip(cursor.readLength("header key length", false));
+            cursor.skip(cursor.readLength("header value length", true));
+        }
+        cursor.leaveRecord();
     }
 }

@@ -1,7 +1,6 @@
 package dev.backbone.client.http;
 
 import dev.backbone.client.batch.InvalidBatchException;
-import dev.backbone.client.batch.Record;
 import dev.backbone.client.batch.RecordBatchDecoder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,18 +24,14 @@ final class BinaryFetch {
      * @param body   the body; read only during the call (the records are copied out of it)
      */
     static FetchResult decode(String topic, int partition, long offset, Answer answer, ByteBuffer body) {
-        List<Record> decoded;
+        List<ConsumedRecord> records = new ArrayList<>();
         try {
-            decoded = RecordBatchDecoder.decodeAll(body);
+            // Straight into ConsumedRecords, and records before the offset asked for are skipped uncopied.
+            RecordBatchDecoder.decodeAll(body, offset, (recordOffset, timestamp, key, value, headers) ->
+                    records.add(new ConsumedRecord(recordOffset, timestamp, key, value, headers)));
         } catch (InvalidBatchException e) {
             throw new BackboneClientException("the broker sent a damaged batch for " + topic + "-" + partition
                     + " from offset " + offset + ": " + e.getMessage(), e);
-        }
-        List<ConsumedRecord> records = new ArrayList<>(decoded.size());
-        for (Record r : decoded) {
-            if (r.offset() >= offset) {
-                records.add(new ConsumedRecord(r.offset(), r.timestamp(), r.key(), r.value(), r.headers()));
-            }
         }
         long last = records.isEmpty() ? offset : records.get(records.size() - 1).offset() + 1;
         return new FetchResult(topic, partition, records, answer.longHeader(NEXT_OFFSET, last),

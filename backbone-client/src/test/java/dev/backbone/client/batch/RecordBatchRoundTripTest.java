@@ -111,6 +111,17 @@ class RecordBatchRoundTripTest {
         assertThat(RecordBatchDecoder.decodeAll(all)).as("seed " + seed).isEqualTo(expected);
         assertThat(all.position()).isZero();
         assertThat(batches).allSatisfy(b -> assertThat(b.position()).isZero());
+
+        // From an offset inside some batch (as a fetch from a committed offset gets it): the records from there on.
+        int from = random.nextInt(expected.size());
+        List<Record> sunk = new ArrayList<>();
+        RecordBatchDecoder.decodeAll(all, expected.get(from).offset(), (offset, timestamp, key, value, recordHeaders) -> {
+            assertThat(recordHeaders).as("an unmodifiable list").isUnmodifiable();
+            sunk.add(new Record(offset, timestamp, key, value, recordHeaders));
+        });
+        assertThat(sunk).as("seed " + seed + ", from index " + from).isEqualTo(expected.subList(from,
+                expected.size()));
+        assertThat(all.position()).isZero();
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.backbone.spring.serde.BackboneHeaders;
+import dev.backbone.spring.serde.PayloadReader;
 import dev.backbone.spring.serde.PayloadSerde;
 import tools.jackson.databind.JavaType;
 
@@ -38,7 +40,7 @@ public final class ListenerMethodAdapter {
 
     private final JavaType payloadType;
 
-    private final PayloadSerde serde;
+    private final PayloadReader reader;
 
     /**
      * @param bean   the bean that owns the method
@@ -55,7 +57,6 @@ public final class ListenerMethodAdapter {
         ReflectionUtils.makeAccessible(method);
         this.bean = bean;
         this.method = method;
-        this.serde = serde;
         Type parameter = method.getGenericParameterTypes()[0];
         if (isOf(parameter, List.class) && isOf(typeArgument(parameter, method), BackboneRecord.class)) {
             this.shape = Shape.BATCH;
@@ -67,6 +68,7 @@ public final class ListenerMethodAdapter {
             this.shape = Shape.PAYLOAD;
             this.payloadType = serde.javaType(parameter);
         }
+        this.reader = serde.reader(payloadType);
     }
 
     public Shape shape() {
@@ -85,7 +87,18 @@ public final class ListenerMethodAdapter {
      * @throws dev.backbone.spring.serde.PayloadDeserializationException if the value is not JSON of the type
      */
     public BackboneRecord<Object> read(RawRecord raw) {
-        return raw.withPayload(serde.deserialize(raw.value(), payloadType));
+        return raw.withPayload(readPayload(raw));
+    }
+
+    /**
+     * Reads a record's value into the payload type, without the record around it: what a payload method needs.
+     *
+     * @param raw the fetched record
+     * @return the payload
+     * @throws dev.backbone.spring.serde.PayloadDeserializationException if the value is not JSON of the type
+     */
+    public Object readPayload(RawRecord raw) {
+        return reader.read(raw.value(), reader.needsEventType() ? raw.header(BackboneHeaders.EVENT_TYPE) : null);
     }
 
     /**
@@ -99,6 +112,22 @@ public final class ListenerMethodAdapter {
             case PAYLOAD -> call(record.value());
             case RECORD -> call(record);
             case BATCH -> call(List.of(record));
+        }
+    }
+
+    /**
+     * Invokes the method for one record whose payload {@link #readPayload} read; a payload method gets it without
+     * the record around it being built.
+     *
+     * @param raw     the fetched record
+     * @param payload its payload
+     * @throws Exception whatever the method threw, unwrapped
+     */
+    public void invoke(RawRecord raw, Object payload) throws Exception {
+        if (shape == Shape.PAYLOAD) {
+            call(payload);
+        } else {
+            invoke(raw.withPayload(payload));
         }
     }
 

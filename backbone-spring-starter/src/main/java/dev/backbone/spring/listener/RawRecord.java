@@ -32,6 +32,22 @@ public record RawRecord(String topic, int partition, long offset, long timestamp
     }
 
     /**
+     * The last header with this name as UTF-8 text.
+     *
+     * @param name a header name
+     * @return its value, or null when there is none (or its value is null)
+     */
+    public String header(String name) {
+        for (int i = headers.size() - 1; i >= 0; i--) {
+            Header h = headers.get(i);
+            if (h.key().equals(name)) {
+                return h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /**
      * The headers as UTF-8 text; the last value wins for a repeated name, a null value becomes "".
      *
      * @return a map in wire order (immutable for a single header)

@@ -71,15 +71,15 @@ public final class RecordProcessor {
      * @return the outcome
      */
     public Outcome process(RawRecord raw, BooleanSupplier keepGoing) {
-        BackboneRecord<Object> record;
+        Object payload;
         try {
-            record = adapter.read(raw);
+            payload = adapter.readPayload(raw);
         } catch (PayloadDeserializationException e) {
             metrics.failed(listenerId, raw.topic());
             Instant now = Instant.now();
             return deadLetter(List.of(raw), FailureEnvelope.of(e, 1, now, now), keepGoing);
         }
-        return invokeWithRetries(List.of(raw), () -> invokeObserved(record), keepGoing);
+        return invokeWithRetries(List.of(raw), () -> invokeObserved(raw, payload), keepGoing);
     }
 
     /**
@@ -141,13 +141,13 @@ public final class RecordProcessor {
         }
     }
 
-    private void invokeObserved(BackboneRecord<Object> record) throws Exception {
+    private void invokeObserved(RawRecord raw, Object payload) throws Exception {
         // The context is made only when a registry observes: without one, a listener pays nothing per record.
         Observation observation = Observation.createNotStarted(ProcessObservationContext.NAME,
-                () -> new ProcessObservationContext(listenerId, record.topic(), record.headers()), observations)
+                () -> new ProcessObservationContext(listenerId, raw.topic(), raw.headerText()), observations)
                 .start();
         try (Observation.Scope scope = observation.openScope()) {
-            adapter.invoke(record);
+            adapter.invoke(raw, payload);
         } catch (Exception | Error e) {
             observation.error(e);
             throw e;

@@ -63,7 +63,10 @@ final class PartitionQueue {
 
     /** Takes the oldest records up to {@code batchBytes} (at least one). */
     List<PendingRecord> drain(int batchBytes, long nowNanos) {
-        List<PendingRecord> batch = new ArrayList<>();
+        // Sized from the average record waiting: a batch of a thousand records then grows its list no more than once.
+        long expected = bytes <= batchBytes ? records.size()
+                : Math.max(1, (long) records.size() * batchBytes / Math.max(1, bytes)) + 1;
+        List<PendingRecord> batch = new ArrayList<>((int) Math.min(records.size(), expected));
         int size = 0;
         while (!records.isEmpty() && (batch.isEmpty() || size + records.peek().sizeBytes <= batchBytes)) {
             PendingRecord r = records.poll();

@@ -8,16 +8,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes payloads as JSON with the application's {@link JsonMapper} and reads them back into a target type.
- * Thread-safe (the mapper is).
+ *
+ * <p>Reads go through a copy of the application's mapper (same configuration and modules) that also has the
+ * {@link DirectConstructorModule}, so records and creator constructors cost a plain call per payload; writes use the
+ * application's mapper itself. Thread-safe (the mappers are).
  */
 public final class PayloadSerde {
 
     private final JsonMapper mapper;
 
+    private final JsonMapper readMapper;
+
     private final EventTypes eventTypes;
 
     public PayloadSerde(JsonMapper mapper, EventTypes eventTypes) {
         this.mapper = mapper;
+        this.readMapper = mapper.rebuild().addModule(new DirectConstructorModule()).build();
         this.eventTypes = eventTypes;
     }
 
@@ -60,10 +66,20 @@ public final class PayloadSerde {
             return (T) bytes;
         }
         try {
-            return mapper.readValue(bytes, type);
+            return readMapper.readValue(bytes, type);
         } catch (JacksonException e) {
             throw new PayloadDeserializationException(type.toString(), bytes.length, e);
         }
+    }
+
+    /**
+     * A reader of one payload type, for a listener that reads many records of it.
+     *
+     * @param type the payload type; a sealed type is read into the permitted class the record's event type names
+     * @return the reader
+     */
+    public PayloadReader reader(JavaType type) {
+        return new PayloadReader(readMapper, type, eventTypes);
     }
 
     /**
@@ -73,7 +89,7 @@ public final class PayloadSerde {
      * @return its Jackson type
      */
     public JavaType javaType(Type type) {
-        return mapper.constructType(type);
+        return readMapper.constructType(type);
     }
 
     /**

@@ -10,15 +10,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.backbone.client.batch.Header;
+import dev.backbone.spring.serde.EventType;
 import dev.backbone.spring.serde.EventTypes;
 import dev.backbone.spring.serde.PayloadDeserializationException;
 import dev.backbone.spring.serde.PayloadSerde;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 class ListenerMethodAdapterTest {
 
     record Order(String id, int total) {
+    }
+
+    sealed interface AccountEvent permits Opened, Deposited {
+    }
+
+    @EventType("account.opened")
+    record Opened(String owner) implements AccountEvent {
+    }
+
+    @EventType("account.deposited")
+    record Deposited(long cents) implements AccountEvent {
+    }
+
+    record Shipped(String orderId) {
+    }
+
+    record Positive(int amount) {
+        Positive {
+            if (amount <= 0) {
+                throw new IllegalArgumentException("amount must be positive, was " + amount);
+            }
+        }
     }
 
     static class Handlers {
@@ -42,6 +66,22 @@ class ListenerMethodAdapterTest {
         }
 
         void two(Order a, Order b) {
+        }
+
+        void account(AccountEvent event) {
+            calls.add(event);
+        }
+
+        void accountRecord(BackboneRecord<AccountEvent> record) {
+            calls.add(record.value());
+        }
+
+        void shipped(Shipped shipped) {
+            calls.add(shipped);
+        }
+
+        void positive(Positive positive) {
+            calls.add(positive);
         }
 
         void fails(Order order) throws java.io.IOException {
@@ -90,6 +130,46 @@ class ListenerMethodAdapterTest {
     }
 
     @Test
+    void aSealedPayloadTypeIsReadIntoTheClassTheEventTypeHeaderNames() throws Exception {
+        for (String method : List.of("account", "accountRecord")) {
+            handlers.calls.clear();
+            Class<?> parameter = method.equals("account") ? AccountEvent.class : BackboneRecord.class;
+            ListenerMethodAdapter adapter = adapter(method, parameter);
+            RawRecord opened = record("{\"owner\":\"ada\"}", "account.opened");
+            RawRecord deposited = record("{\"cents\":500}", "account.deposited");
+            adapter.invoke(opened, adapter.readPayload(opened));
+            adapter.invoke(deposited, adapter.readPayload(deposited));
+            assertThat(handlers.calls).as(method).containsExactly(new Opened("ada"), new Deposited(500));
+            RawRecord unknown = record("{\"cents\":500}", "account.closed");
+            assertThatExceptionOfType(PayloadDeserializationException.class).as(method)
+                    .isThrownBy(() -> adapter.readPayload(unknown));
+        }
+    }
+
+    @Test
+    void aRecordsOwnConstructorBuildsThePayloadAndItsRefusalMakesTheRecordUnreadable() throws Exception {
+        ListenerMethodAdapter adapter = adapter("positive", Positive.class);
+        RawRecord good = record("{\"amount\":3}", "Positive");
+        adapter.invoke(good, adapter.readPayload(good));
+        assertThat(handlers.calls).containsExactly(new Positive(3));
+        RawRecord refused = record("{\"amount\":-3}", "Positive");
+        assertThatExceptionOfType(PayloadDeserializationException.class)
+                .isThrownBy(() -> adapter.readPayload(refused))
+                .withMessageContaining("amount must be positive, was -3")
+                .withRootCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void payloadsAreReadWithTheApplicationsMapperConfiguration() throws Exception {
+        JsonMapper snakeCase = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .build();
+        Method method = Handlers.class.getDeclaredMethod("shipped", Shipped.class);
+        ListenerMethodAdapter adapter = new ListenerMethodAdapter(handlers, method,
+                new PayloadSerde(snakeCase, new EventTypes()));
+        assertThat(adapter.readPayload(record("{\"order_id\":\"o-1\"}", "Shipped"))).isEqualTo(new Shipped("o-1"));
+    }
+
+    @Test
     void bytesThatAreNotTheTypeFailToRead() {
         ListenerMethodAdapter adapter = adapter("payload", Order.class);
         RawRecord broken = new RawRecord("orders", 0, 1, 0, null, "not json".getBytes(StandardCharsets.UTF_8),
@@ -111,6 +191,11 @@ class ListenerMethodAdapterTest {
                 .withMessageContaining("exactly one parameter");
         assertThatIllegalArgumentException().isThrownBy(() -> adapter("raw", BackboneRecord.class))
                 .withMessageContaining("type argument");
+    }
+
+    private static RawRecord record(String json, String eventType) {
+        return new RawRecord("accounts", 0, 7, 0, null, json.getBytes(StandardCharsets.UTF_8),
+                List.of(new Header("event-type", eventType.getBytes(StandardCharsets.UTF_8))));
     }
 
     private ListenerMethodAdapter adapter(String name, Class<?>... parameters) {
