@@ -9,6 +9,8 @@
 #   BIG_RECORDS=1000000 scripts/bench-replication.sh 1 50000   # and then 1 GB into one partition
 #   BIG_RECORDS=1000000 scripts/bench-replication.sh 0          # only the 1 GB: Raft log peak, disk bytes
 #   BROKER_JAR=<another build of the broker> scripts/bench-replication.sh
+#   PACED_RATE=70 scripts/bench-replication.sh 0       # then RF=3 at 70 requests/s (7,000 records/s), five runs
+#                                                      # of 30 s: latency from each request's due time
 #
 # Brokers run from backbone-server/target/backbone-server-exec.jar with -Xmx2g on 127.0.0.1 ports 18580-18583
 # (HTTP) and 19581-19583 (Raft), data under a fresh directory in /var/tmp (a disk, not a tmpfs), deleted at exit.
@@ -123,6 +125,16 @@ for pair in $(seq 1 "$PAIRS"); do
         "disk bytes per payload byte per replica:" \
         "$(echo "scale=2; ($(written_bytes "${cluster[@]}") - $written) / 3 / ($RECORDS * 1024)" | bc)"
 done
+
+if [ "${PACED_RATE:-0}" -gt 0 ]; then
+    for run in $(seq 1 "${PACED_RUNS:-5}"); do
+        echo "== paced run $run: RF=3 at $PACED_RATE requests/s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        curl -sf -o /dev/null -H 'Content-Type: application/json' -d "{\"name\": \"paced$run\", \"partitions\": 1}" \
+            http://127.0.0.1:18581/v1/topics || true
+        produce "$(leader_of http://127.0.0.1:18581 "paced$run")" "paced$run" \
+            "$((PACED_RATE * 100 * ${PACED_SECONDS:-30}))" --rate="$PACED_RATE"
+    done
+fi
 
 largest_raft_log() { # the bytes of the largest group's Raft log segments on any of the three brokers
     local largest=0 dir bytes

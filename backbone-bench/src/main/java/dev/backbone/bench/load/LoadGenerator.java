@@ -16,6 +16,7 @@ public final class LoadGenerator {
             "  produce  --broker=http://127.0.0.1:8080 --topic=bench --format=binary|json --record-size=1024",
             "           --batch-size=1000 --concurrency=4 --records=1000000 --partitions=4 [--flush=none|sync]",
             "           --client=raw|jdk|backbone --compression=none|gzip|snappy|lz4|zstd --values=random|json-like [--seed=42]",
+            "           [--rate=<requests/s>: a fixed rate, latency from each request's due time]",
             "  consume  --broker=... --topic=bench --format=binary|json --partitions=1 --max-bytes=4MiB",
             "           --from=earliest|<offset> [--records=N] --duration=60s --client=raw|jdk",
             "  e2e      --broker=... --topic=bench-e2e --format=binary|json --rate=1000 --duration=30s --warmup=5s",

@@ -17,12 +17,17 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
  * Produces a bounded number of records as fast as {@code concurrency} synchronous workers can, each
- * sending one batch per request and waiting for the answer before the next.
+ * sending one batch per request and waiting for the answer before the next; or, with {@code --rate}, at a fixed
+ * number of requests per second.
+ *
+ * <p>At a fixed rate request {@code n} is due at {@code start + n / rate} ({@link RateLimiter}); a worker that
+ * takes it waits for that moment, and its latency counts from it, not from when the request was actually sent. A
+ * stalled broker therefore shows in the latencies of every request that fell due during the stall, including those
+ * no worker was free to send (no coordinated omission): {@code concurrency} only bounds the requests in flight.
  *
  * <p>Each worker builds its full-size request body once and sends it again and again (the broker assigns
  * fresh offsets each time), so the client spends its CPU on HTTP, not on encoding; this is what a producer
@@ -31,7 +36,7 @@ import org.HdrHistogram.Histogram;
 public final class ProduceRun {
 
     public static final Set<String> OPTIONS = Set.of("broker", "topic", "format", "record-size", "batch-size",
-            "concurrency", "records", "partitions", "flush", "seed", "client", "compression", "values");
+            "concurrency", "records", "partitions", "flush", "seed", "client", "compression", "values", "rate");
 
     /**
      * @param flush       {@code none}, {@code sync} or null for the topic's default
@@ -39,10 +44,11 @@ public final class ProduceRun {
      *                    {@code worker % partitions}, JSON lets the broker spread them
      * @param compression binary: the codec the client compresses its batches with; JSON: the topic's
      *                    {@code compression.type} when this run creates it
+     * @param rate        requests per second, or 0 for as fast as the workers go
      */
     public record Options(URI broker, String topic, Format format, int recordSize, int batchSize, int concurrency,
                           long records, int partitions, String flush, long seed, ClientKind client,
-                          CompressionCodec compression, ValueKind values) {
+                          CompressionCodec compression, ValueKind values, int rate) {
 
         public static Options parse(CommandLine args) {
             args.rejectUnknown(OPTIONS);
@@ -65,7 +71,8 @@ public final class ProduceRun {
                     args.number("seed", 42, Long.MIN_VALUE),
                     args.choice("client", ClientKind.class, ClientKind.RAW),
                     args.choice("compression", CompressionCodec.class, CompressionCodec.NONE),
-                    args.choice("values", ValueKind.class, ValueKind.RANDOM));
+                    args.choice("values", ValueKind.class, ValueKind.RANDOM),
+                    args.intNumber("rate", 0, 0));
         }
     }
 
@@ -87,7 +94,9 @@ public final class ProduceRun {
                 options.client().name().toLowerCase(), options.compression().configName(),
                 options.values().name().toLowerCase().replace('_', '-'), options.records(), options.recordSize(),
                 options.batchSize(), options.concurrency(), options.topic(), options.partitions());
-        AtomicLong claimed = new AtomicLong();
+        if (options.rate() > 0) {
+            out.printf("produce: at %,d requests/s; latency counts from each request's due time%n", options.rate());
+        }
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency());
         if (options.client() == ClientKind.BACKBONE) {
             backbone = new BackboneClient(BackboneClientSettings.builder(options.broker())
@@ -98,9 +107,11 @@ public final class ProduceRun {
         try {
             List<Future<WorkerTotals>> futures = new ArrayList<>();
             long start = System.nanoTime();
+            RequestSchedule schedule = new RequestSchedule(options.records(), options.batchSize(),
+                    options.rate() > 0 ? new RateLimiter(options.rate(), start) : null);
             for (int w = 0; w < options.concurrency(); w++) {
                 int worker = w;
-                futures.add(workers.submit(() -> work(worker, claimed)));
+                futures.add(workers.submit(() -> work(worker, schedule)));
             }
             Histogram latency = LatencyReport.newHistogram();
             long records = 0;
@@ -127,7 +138,7 @@ public final class ProduceRun {
         }
     }
 
-    private WorkerTotals work(int worker, AtomicLong claimed) throws Exception {
+    private WorkerTotals work(int worker, RequestSchedule schedule) throws Exception {
         Payloads payloads = new Payloads(options.seed() + worker, options.recordSize(), options.values(),
                 options.compression());
         byte[] fullBody = body(payloads, options.batchSize());
@@ -135,20 +146,20 @@ public final class ProduceRun {
         WorkerTotals totals = new WorkerTotals();
         if (options.client() == ClientKind.RAW) {
             try (RawHttpConnection connection = new RawHttpConnection(options.broker())) {
-                return workRaw(payloads, fullBody, partition, claimed, totals, connection);
+                return workRaw(payloads, fullBody, partition, schedule, totals, connection);
             }
         }
         if (options.client() == ClientKind.BACKBONE) {
-            return workBackbone(payloads, fullBody, partition, claimed, totals);
+            return workBackbone(payloads, fullBody, partition, schedule, totals);
         }
         while (true) {
-            long first = claimed.getAndAdd(options.batchSize());
-            if (first >= options.records()) {
+            RequestSchedule.Request request = schedule.next();
+            if (request == null) {
                 return totals;
             }
-            int count = (int) Math.min(options.batchSize(), options.records() - first);
+            int count = request.records();
             byte[] body = count == options.batchSize() ? fullBody : body(payloads, count);
-            long sent = System.nanoTime();
+            long sent = request.awaitDue();
             if (options.format() == Format.BINARY) {
                 Futures.await(client.produceBinary(options.topic(), partition, body, options.flush()));
             } else {
@@ -161,17 +172,17 @@ public final class ProduceRun {
         }
     }
 
-    private WorkerTotals workRaw(Payloads payloads, byte[] fullBody, int partition, AtomicLong claimed,
+    private WorkerTotals workRaw(Payloads payloads, byte[] fullBody, int partition, RequestSchedule schedule,
                                  WorkerTotals totals, RawHttpConnection connection) throws Exception {
         ByteBuffer full = direct(fullBody);
         while (true) {
-            long first = claimed.getAndAdd(options.batchSize());
-            if (first >= options.records()) {
+            RequestSchedule.Request request = schedule.next();
+            if (request == null) {
                 return totals;
             }
-            int count = (int) Math.min(options.batchSize(), options.records() - first);
+            int count = request.records();
             ByteBuffer body = count == options.batchSize() ? full : direct(body(payloads, count));
-            long sent = System.nanoTime();
+            long sent = request.awaitDue();
             if (options.format() == Format.BINARY) {
                 connection.produce(options.topic(), partition, body, options.flush());
             } else {
@@ -185,19 +196,19 @@ public final class ProduceRun {
     }
 
     /** Each worker waits for its answer, as the other clients do; the client's event loops do the I/O. */
-    private WorkerTotals workBackbone(Payloads payloads, byte[] fullBody, int partition, AtomicLong claimed,
+    private WorkerTotals workBackbone(Payloads payloads, byte[] fullBody, int partition, RequestSchedule schedule,
                                       WorkerTotals totals) {
         ProduceOptions produce = ProduceOptions.flush(options.flush() == null ? null
                 : options.flush().equals("sync") ? Flush.SYNC : Flush.NONE);
         ByteBuffer full = direct(fullBody);
         while (true) {
-            long first = claimed.getAndAdd(options.batchSize());
-            if (first >= options.records()) {
+            RequestSchedule.Request request = schedule.next();
+            if (request == null) {
                 return totals;
             }
-            int count = (int) Math.min(options.batchSize(), options.records() - first);
+            int count = request.records();
             ByteBuffer body = count == options.batchSize() ? full : ByteBuffer.wrap(body(payloads, count));
-            long sent = System.nanoTime();
+            long sent = request.awaitDue();
             backbone.produce(options.topic(), partition, body, produce).block(Duration.ofMinutes(1));
             LatencyReport.record(totals.latency, System.nanoTime() - sent);
             totals.records += count;

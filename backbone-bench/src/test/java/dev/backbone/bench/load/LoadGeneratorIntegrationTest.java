@@ -56,6 +56,14 @@ class LoadGeneratorIntegrationTest {
         assertThat(produced.throughput().requests()).isEqualTo(10);
         assertThat(produced.latency().count()).isEqualTo(10);
 
+        // At 50 requests/s the tenth request is due 180 ms after the first: the run cannot end sooner.
+        ProduceRun.Result paced = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-binary-paced",
+                "--format=binary", "--records=1000", "--batch-size=100", "--record-size=100", "--concurrency=4",
+                "--partitions=1", "--rate=50");
+        assertThat(paced.throughput().requests()).isEqualTo(10);
+        assertThat(paced.latency().count()).isEqualTo(10);
+        assertThat(paced.throughput().seconds()).isGreaterThanOrEqualTo(0.18);
+
         ProduceRun.Result viaJdk = (ProduceRun.Result) run("produce", "--broker=" + url, "--topic=lg-binary-jdk",
                 "--format=binary", "--records=1200", "--batch-size=500", "--record-size=100", "--concurrency=2",
                 "--partitions=1", "--client=jdk");

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
  * The layout of a partition group's Raft entries and of the replies its state machine sends.
@@ -65,7 +66,10 @@ public final class PartitionEntryDescriptor {
     private PartitionEntryDescriptor() {
     }
 
-    /** An append entry holding a copy of {@code batches} (position to limit; the buffer is left untouched). */
+    /**
+     * An append entry holding a copy of {@code batches} (position to limit; the buffer is left untouched). The entry
+     * wraps the buffer it was built in, which nothing else references, rather than copying it once more.
+     */
     public static ByteString append(long expectedNextOffset, long appendTimeMs, ByteBuffer batches) {
         return append(expectedNextOffset, appendTimeMs, ANY_TERM, batches);
     }
@@ -75,7 +79,7 @@ public final class PartitionEntryDescriptor {
         ByteBuffer entry = ByteBuffer.allocate(BATCHES_OFFSET + batches.remaining());
         entry.put(KIND_APPEND).putLong(expectedNextOffset).putLong(appendTimeMs).putLong(leaderTerm)
                 .put(batches.duplicate()).flip();
-        return ByteString.copyFrom(entry);
+        return UnsafeByteOperations.unsafeWrap(entry);
     }
 
     /** Whether an entry appended to the Raft log in {@code raftTerm} may be applied: its leader term allows it. */
@@ -96,7 +100,7 @@ public final class PartitionEntryDescriptor {
         entry.put(KIND_APPEND_ONCE).putLong(expectedNextOffset).putLong(appendTimeMs).putLong(ANY_TERM)
                 .putShort((short) key.length).put(key).put((byte) digest.length).put(digest)
                 .put(batches.duplicate()).flip();
-        return ByteString.copyFrom(entry);
+        return UnsafeByteOperations.unsafeWrap(entry);
     }
 
     /** The request an entry is applied once for, or null for an entry of kind {@link #KIND_APPEND}. */

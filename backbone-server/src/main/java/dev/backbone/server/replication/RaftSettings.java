@@ -35,7 +35,11 @@ final class RaftSettings {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, snapshotIntervalEntries);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
-        RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
+        // Ratis preallocates a log segment by writing zeros ahead of the entries, and fsyncs the log after every few
+        // entries: with 1 MB ahead the zeros reached the disk before the entries overwrote them, twice the Raft log's
+        // bytes. 4 KB ahead writes at most one page of zeros per entry (disk bytes per payload byte per replica 2.6
+        // instead of 4.4-6.3, BENCHMARKS.md "RF=3, second round"), at the price of a file size change per fsync.
+        RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("4KB"));
         // Purge after every snapshot, up to its index, even entries a lagging or stopped follower still lacks: the Raft
         // log then holds what came since the last snapshot (bounded in entries and in bytes, see SnapshotTrigger) and
         // at most two segments more, instead of a second copy of the partition. Ratis never ships snapshot files:
