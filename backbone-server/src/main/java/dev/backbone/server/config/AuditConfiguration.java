@@ -2,10 +2,10 @@ package dev.backbone.server.config;
 
 import dev.backbone.server.audit.AuditChains;
 import dev.backbone.server.http.AuditScheduler;
+import dev.backbone.server.http.FileSafeScheduler;
 import dev.backbone.server.topic.TopicRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Wires audit chains: the chains of every audited topic (attached as the topic registry opens or creates it, and
@@ -25,6 +25,6 @@ class AuditConfiguration {
 
     @Bean(destroyMethod = "close")
     AuditScheduler auditScheduler() {
-        return new AuditScheduler(Schedulers.newBoundedElastic(VERIFY_THREADS, VERIFY_QUEUE, "backbone-audit"));
+        return new AuditScheduler(new FileSafeScheduler(VERIFY_THREADS, VERIFY_QUEUE, "backbone-audit"));
     }
 }

@@ -4,6 +4,7 @@ import dev.backbone.server.error.ProblemMapper;
 import dev.backbone.server.error.ProblemWebExceptionHandler;
 import dev.backbone.server.health.DataDirectoryHealthIndicator;
 import dev.backbone.server.http.BlockingScheduler;
+import dev.backbone.server.http.FileSafeScheduler;
 import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.HttpLimits;
 import dev.backbone.server.http.JsonProduce;
@@ -71,13 +72,13 @@ class BrokerConfiguration {
 
     @Bean
     BlockingScheduler blockingScheduler(BackboneProperties properties) {
-        return new BlockingScheduler(Schedulers.newBoundedElastic(properties.getStorage().getBlockingThreads(),
+        return new BlockingScheduler(new FileSafeScheduler(properties.getStorage().getBlockingThreads(),
                 Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "backbone-blocking"));
     }
 
     @Bean
     ReadScheduler readScheduler(BackboneProperties properties) {
-        return new ReadScheduler(Schedulers.newBoundedElastic(properties.getStorage().getReadThreads(),
+        return new ReadScheduler(new FileSafeScheduler(properties.getStorage().getReadThreads(),
                 Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "backbone-read"));
     }
 
