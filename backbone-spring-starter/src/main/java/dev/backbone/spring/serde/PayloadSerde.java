@@ -59,17 +59,7 @@ public final class PayloadSerde {
      */
     @SuppressWarnings("unchecked")
     public <T> T deserialize(byte[] bytes, JavaType type) {
-        if (bytes == null) {
-            return null;
-        }
-        if (type.getRawClass() == byte[].class) {
-            return (T) bytes;
-        }
-        try {
-            return readMapper.readValue(bytes, type);
-        } catch (JacksonException e) {
-            throw new PayloadDeserializationException(type.toString(), bytes.length, e);
-        }
+        return (T) reader(type).read(bytes, null);
     }
 
     /**
