@@ -31,10 +31,15 @@ final class HandledEvents {
 
     /** Notes one event handled now. */
     static void handled(BenchEvent event) {
+        handled(event.sentNanos());
+    }
+
+    /** Notes one event handled now, published at {@code sentNanos} (0 when not timed). */
+    static void handled(long sentNanos) {
         long now = System.nanoTime();
         Recorder recorder = LATENCY.get();
-        if (recorder != null && event.sentNanos() > 0) {
-            recorder.recordValue(Math.max(0, now - event.sentNanos()) / 1_000);
+        if (recorder != null && sentNanos > 0) {
+            recorder.recordValue(Math.max(0, now - sentNanos) / 1_000);
         }
         if (HANDLED.incrementAndGet() == TIMED_FROM.get()) {
             FIRST_NANOS.set(now);

@@ -133,6 +133,9 @@ final class ServiceLoadRun {
 
     static void endToEnd(ServiceUnderLoad service, CommandLine options, PrintStream out) throws Exception {
         options.rejectUnknown(known(service, "topic", "rate", "duration", "warmup", "record-size"));
+        if (!options.string("payload", "pojo").equals("pojo")) {
+            throw new IllegalArgumentException("e2e needs each event's send time, which only --payload=pojo carries");
+        }
         int rate = options.intNumber("rate", 1_000, 1);
         Duration duration = options.duration("duration", Duration.ofSeconds(30));
         Duration warmup = options.duration("warmup", Duration.ofSeconds(5));

@@ -59,6 +59,14 @@ public final class RecordBatchDecoder {
          * @param headers   the headers in wire order, an unmodifiable list
          */
         void record(long offset, long timestamp, byte[] key, byte[] value, List<Header> headers);
+
+        /**
+         * Called before the records of each batch, so that a sink collecting them can make room once.
+         *
+         * @param recordCount the records in the batch (some may be skipped, being below the offset asked for)
+         */
+        default void batch(int recordCount) {
+        }
     }
 
     /**
@@ -69,25 +77,58 @@ public final class RecordBatchDecoder {
     public static void decodeAll(ByteBuffer buf, long fromOffset, RecordSink sink) {
         ByteBuffer b = RecordBatchHeader.bigEndian(buf);
         int position = b.position();
+        HeaderKeys keys = new HeaderKeys();
         while (position < b.limit()) {
             RecordBatchValidator.ValidBatch batch = RecordBatchValidator.validatePlain(b, position, Integer.MAX_VALUE,
                     BatchInflater.DEFAULT_MAX_UNCOMPRESSED_BYTES);
-            decodeInto(batch, position, fromOffset, sink);
+            decodeInto(batch, position, fromOffset, sink, keys);
             position += batch.header().sizeInBytes();
         }
     }
 
     private static void decodeInto(RecordBatchValidator.ValidBatch batch, int position, List<Record> out) {
         decodeInto(batch, position, Long.MIN_VALUE, (offset, timestamp, key, value, headers) ->
-                out.add(new Record(offset, timestamp, key, value, headers)));
+                out.add(new Record(offset, timestamp, key, value, headers)), new HeaderKeys());
+    }
+
+    /**
+     * The last few header keys read, so that records carrying the same header names (nearly all of a topic's: the
+     * event type, trace context) share their {@code String}s instead of decoding new ones per record. Confined to
+     * one decoding call.
+     */
+    private static final class HeaderKeys {
+
+        private static final int KEPT = 4;
+
+        private final byte[][] bytes = new byte[KEPT][];
+
+        private final String[] texts = new String[KEPT];
+
+        private int next;
+
+        String read(RecordCursor cursor, int length) {
+            for (int i = 0; i < KEPT && bytes[i] != null; i++) {
+                if (cursor.nextBytesEqual(length, bytes[i])) {
+                    cursor.skip(length);
+                    return texts[i];
+                }
+            }
+            byte[] read = cursor.readBytes(length);
+            String text = new String(read, StandardCharsets.UTF_8);
+            bytes[next] = read;
+            texts[next] = text;
+            next = (next + 1) % KEPT;
+            return text;
+        }
     }
 
     /** Reads the records of a batch the validator has accepted; the cursor still checks every read. */
     private static void decodeInto(RecordBatchValidator.ValidBatch batch, int position, long fromOffset,
-                                   RecordSink sink) {
+                                   RecordSink sink, HeaderKeys keys) {
         RecordBatchHeader header = batch.header();
         RecordCursor cursor = new RecordCursor(batch.plain(), position, batch.plainStart() + HEADER_SIZE,
                 batch.plainEnd());
+        sink.batch(header.recordCount());
         for (int i = 0; i < header.recordCount(); i++) {
             int length = cursor.readVarint("record length");
             cursor.enterRecord(length);
@@ -104,35 +145,35 @@ public final class RecordBatchDecoder {
             }
             byte[] key = cursor.readBytes(cursor.readLength("key length", true));
             byte[] value = cursor.readBytes(cursor.readLength("value length", true));
-            List<Header> headers = readHeaders(cursor);
+            List<Header> headers = readHeaders(cursor, keys);
             cursor.leaveRecord();
             sink.record(offset, timestamp, key, value, headers);
         }
     }
 
     /** Reads a record's headers into an unmodifiable list, which {@link Record} and its callers keep as it is. */
-    private static List<Header> readHeaders(RecordCursor cursor) {
+    private static List<Header> readHeaders(RecordCursor cursor, HeaderKeys keys) {
         int headerCount = cursor.readVarint("header count");
         if (headerCount == 0) {
             return List.of();
         }
         if (headerCount == 1) {
-            return List.of(readHeader(cursor));
+            return List.of(readHeader(cursor, keys));
         }
         if (headerCount < 0 || headerCount > cursor.remaining()) {
             throw cursor.malformed("header count " + headerCount + " with " + cursor.remaining() + " bytes left");
         }
         Header[] headers = new Header[headerCount];
         for (int h = 0; h < headerCount; h++) {
-            headers[h] = readHeader(cursor);
+            headers[h] = readHeader(cursor, keys);
         }
         return List.of(headers);
     }
 
-    private static Header readHeader(RecordCursor cursor) {
-        byte[] headerKey = cursor.readBytes(cursor.readLength("header key length", false));
+    private static Header readHeader(RecordCursor cursor, HeaderKeys keys) {
+        String headerKey = keys.read(cursor, cursor.readLength("header key length", false));
         byte[] headerValue = cursor.readBytes(cursor.readLength("header value length", true));
-        return new Header(new String(headerKey, StandardCharsets.UTF_8), headerValue);
+        return new Header(headerKey, headerValue);
     }
 
     /** Checks and skips the rest of a record the caller does not want (key, value and headers). */

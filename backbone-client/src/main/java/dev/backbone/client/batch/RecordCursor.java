@@ -1,6 +1,7 @@
 package dev.backbone.client.batch;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * A bounds-checked reader over the records section of one batch, using absolute reads only so that the
@@ -120,10 +121,37 @@ final class RecordCursor {
         if (length < 0) {
             return null;
         }
-        byte[] bytes = new byte[length];
-        buf.get(position, bytes, 0, length);
+        byte[] bytes;
+        if (buf.hasArray()) {
+            // Allocated and filled in one step: the JIT then skips zeroing the array first.
+            int from = buf.arrayOffset() + position;
+            bytes = Arrays.copyOfRange(buf.array(), from, from + length);
+        } else {
+            bytes = new byte[length];
+            buf.get(position, bytes, 0, length);
+        }
         position += length;
         return bytes;
+    }
+
+    /**
+     * Whether the next {@code length} bytes, which {@link #readLength} has already checked, are {@code expected};
+     * the position does not move.
+     */
+    boolean nextBytesEqual(int length, byte[] expected) {
+        if (length != expected.length) {
+            return false;
+        }
+        if (buf.hasArray()) {
+            int from = buf.arrayOffset() + position;
+            return Arrays.equals(buf.array(), from, from + length, expected, 0, length);
+        }
+        for (int i = 0; i < length; i++) {
+            if (buf.get(position + i) != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     InvalidBatchException malformed(String message) {

@@ -1,5 +1,6 @@
 package dev.backbone.client.http;
 
+import dev.backbone.client.batch.Header;
 import dev.backbone.client.batch.InvalidBatchException;
 import dev.backbone.client.batch.RecordBatchDecoder;
 import java.nio.ByteBuffer;
@@ -24,11 +25,20 @@ final class BinaryFetch {
      * @param body   the body; read only during the call (the records are copied out of it)
      */
     static FetchResult decode(String topic, int partition, long offset, Answer answer, ByteBuffer body) {
-        List<ConsumedRecord> records = new ArrayList<>();
+        ArrayList<ConsumedRecord> records = new ArrayList<>();
         try {
             // Straight into ConsumedRecords, and records before the offset asked for are skipped uncopied.
-            RecordBatchDecoder.decodeAll(body, offset, (recordOffset, timestamp, key, value, headers) ->
-                    records.add(new ConsumedRecord(recordOffset, timestamp, key, value, headers)));
+            RecordBatchDecoder.decodeAll(body, offset, new RecordBatchDecoder.RecordSink() {
+                @Override
+                public void batch(int recordCount) {
+                    records.ensureCapacity(records.size() + recordCount);
+                }
+
+                @Override
+                public void record(long recordOffset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
+                    records.add(new ConsumedRecord(recordOffset, timestamp, key, value, headers));
+                }
+            });
         } catch (InvalidBatchException e) {
             throw new BackboneClientException("the broker sent a damaged batch for " + topic + "-" + partition
                     + " from offset " + offset + ": " + e.getMessage(), e);

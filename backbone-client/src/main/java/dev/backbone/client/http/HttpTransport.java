@@ -1,7 +1,5 @@
 package dev.backbone.client.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -15,9 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.ByteBufMono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
@@ -28,7 +26,7 @@ import reactor.netty.resources.ConnectionProvider;
  * exceptions, repeating what is safe to repeat.
  *
  * <p>Every attempt asks the credentials for a token, so a rotated token is picked up by the next attempt. Nothing
- * here blocks: the body is read into one array on the event loop (or decoded in place, see
+ * here blocks: the body is read into one array on the event loop (or decoded where it was gathered, see
  * {@link #exchange(RequestSpec, BiFunction)}), and backoff waits are timers.
  *
  * <p>Thread-safe; one per {@link BackboneClient}.
@@ -41,6 +39,7 @@ final class HttpTransport implements AutoCloseable {
     private final BackboneClientSettings settings;
     private final ConnectionProvider connections;
     private final HttpClient http;
+    private final ReceiveBuffers receiveBuffers = new ReceiveBuffers();
 
     HttpTransport(BackboneClientSettings settings) {
         this.settings = settings;
@@ -66,10 +65,11 @@ final class HttpTransport implements AutoCloseable {
     }
 
     /**
-     * Like {@link #exchange}, but a successful answer's body goes to {@code decoder} as a view of pooled memory that
-     * is valid only while the decoder runs (it copies what it keeps), never as an array of its own: a large answer,
-     * such as a binary fetch of megabytes, then costs the heap no array of its size (in G1, a humongous object).
-     * The {@link Answer} the decoder gets carries the status and headers, and an empty body.
+     * Like {@link #exchange}, but a successful answer's body goes to {@code decoder} as a view that is valid only
+     * while the decoder runs (it copies what it keeps): the body is gathered, as it arrives, into an array kept for
+     * the next such answer ({@link ReceiveBuffers}), so a large answer, such as a binary fetch of megabytes, costs
+     * neither fresh memory of its size nor a copy per aggregation step. The {@link Answer} the decoder gets carries
+     * the status and headers, and an empty body.
      */
     <T> Mono<T> exchange(RequestSpec spec, BiFunction<Answer, ByteBuffer, T> decoder) {
         return attempt(spec, (status, headers, content) -> decodeInPlace(status, headers, content, decoder), 1);
@@ -78,30 +78,40 @@ final class HttpTransport implements AutoCloseable {
     /** How a successful answer's body is read. */
     @FunctionalInterface
     private interface BodyReader<T> {
-        Mono<T> read(int status, HttpHeaders headers, ByteBufMono content);
+        Mono<T> read(int status, HttpHeaders headers, ByteBufFlux content);
     }
 
-    private static Mono<Answer> wholeAnswer(int status, HttpHeaders headers, ByteBufMono content) {
-        return content.asByteArray().defaultIfEmpty(NO_BODY).map(body -> new Answer(status, headers, body));
+    private static Mono<Answer> wholeAnswer(int status, HttpHeaders headers, ByteBufFlux content) {
+        return content.aggregate().asByteArray().defaultIfEmpty(NO_BODY)
+                .map(body -> new Answer(status, headers, body));
     }
 
-    private static <T> Mono<T> decodeInPlace(int status, HttpHeaders headers, ByteBufMono content,
-                                             BiFunction<Answer, ByteBuffer, T> decoder) {
+    private <T> Mono<T> decodeInPlace(int status, HttpHeaders headers, ByteBufFlux content,
+                                      BiFunction<Answer, ByteBuffer, T> decoder) {
         Answer head = new Answer(status, headers, NO_BODY);
-        // The aggregated body is released by Reactor Netty once this handler returns, as for asByteArray().
-        Mono<T> decoded = content.handle((ByteBuf body, SynchronousSink<T> sink) -> {
-            ByteBuf contiguous = body.nioBufferCount() == 1 ? body
-                    : ByteBufAllocator.DEFAULT.directBuffer(body.readableBytes()).writeBytes(body, body.readerIndex(),
-                            body.readableBytes());
-            try {
-                sink.next(decoder.apply(head, contiguous.nioBuffer()));
-            } finally {
-                if (contiguous != body) {
-                    contiguous.release();
-                }
-            }
+        long length = contentLength(headers);
+        return Mono.defer(() -> {
+            ReceiveBuffers.Body body = receiveBuffers.take(length);
+            // Reactor Netty releases each chunk once this consumer returns; the bytes are copied out before.
+            return content.doOnNext(body::append)
+                    .then(Mono.fromSupplier(() -> decoder.apply(head, body.view())))
+                    .doFinally(signal -> {
+                        // A cancelled answer may still be written by its event loop: its array is not reused.
+                        if (signal != SignalType.CANCEL) {
+                            receiveBuffers.give(body);
+                        }
+                    });
         });
-        return decoded.switchIfEmpty(Mono.fromSupplier(() -> decoder.apply(head, ByteBuffer.wrap(NO_BODY))));
+    }
+
+    /** The answer's announced length, or -1 when it has none (or none that can be read). */
+    private static long contentLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        try {
+            return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private <T> Mono<T> attempt(RequestSpec spec, BodyReader<T> reader, int attempt) {
@@ -119,14 +129,15 @@ final class HttpTransport implements AutoCloseable {
     private <T> Mono<T> sendOnce(RequestSpec spec, BodyReader<T> reader) {
         return http.request(spec.method()).uri(spec.path())
                 .send((request, out) -> prepare(spec, request, out))
-                .responseSingle((response, content) -> {
+                .response((response, content) -> {
                     int status = response.status().code();
                     if (status >= 200 && status < 300) {
                         return reader.read(status, response.responseHeaders(), content);
                     }
-                    return content.asByteArray().defaultIfEmpty(NO_BODY).flatMap(body -> Mono.error(
+                    return content.aggregate().asByteArray().defaultIfEmpty(NO_BODY).flatMap(body -> Mono.error(
                             ProblemMapper.toException(status, response.responseHeaders(), body)));
-                });
+                })
+                .single();
     }
 
     private NettyOutbound prepare(RequestSpec spec, HttpClientRequest request, NettyOutbound out) {

@@ -212,4 +212,31 @@ class RecordBatchRoundTripTest {
         assertThat(a).isNotEqualTo(new Record(1, 2, "k".getBytes(), "w".getBytes(), List.of()));
         assertThat(new Record(0, 0, null, null, null).headers()).isEmpty();
     }
+
+    /**
+     * Header names repeat from record to record, and the decoder shares the text of recent ones: names that are
+     * prefixes of each other, the empty name, and more distinct names than it keeps still come back as written,
+     * from heap and direct buffers.
+     */
+    @Test
+    void repeatedHeaderNamesDecodeAsWritten() {
+        String[] names = {"event-type", "event", "", "traceparent", "tracestate", "event-typf", "\u00e9v\u00e9nement"};
+        RecordBatchBuilder builder = new RecordBatchBuilder();
+        List<List<Header>> written = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            List<Header> headers = List.of(new Header(names[i % names.length], new byte[] {(byte) i}),
+                    new Header(names[(i * 3) % names.length], null), new Header(names[i % 2], new byte[0]));
+            written.add(headers);
+            builder.add(i, null, new byte[] {(byte) i}, headers);
+        }
+        ByteBuffer heap = builder.build();
+        ByteBuffer direct = ByteBuffer.allocateDirect(heap.remaining()).put(heap.duplicate()).flip();
+        for (ByteBuffer buffer : List.of(heap, direct)) {
+            List<Record> records = RecordBatchDecoder.decodeAll(buffer);
+            assertThat(records).as(buffer.isDirect() ? "direct" : "heap").hasSize(written.size());
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(records.get(i).headers()).as("record " + i).isEqualTo(written.get(i));
+            }
+        }
+    }
 }

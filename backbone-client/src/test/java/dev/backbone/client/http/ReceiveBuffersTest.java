@@ -1,0 +1,86 @@
+package dev.backbone.client.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ReceiveBuffersTest {
+
+    private static ByteBuf chunk(String text) {
+        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(ByteBuffer view) {
+        byte[] bytes = new byte[view.remaining()];
+        view.duplicate().get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void chunksAreGatheredInOrderWithoutMovingTheirReaderIndex() {
+        ReceiveBuffers buffers = new ReceiveBuffers();
+        ReceiveBuffers.Body body = buffers.take(11);
+        ByteBuf first = chunk("hello ");
+        body.append(first);
+        body.append(chunk("world"));
+        assertThat(text(body.view())).isEqualTo("hello world");
+        assertThat(first.readerIndex()).isZero();
+    }
+
+    @Test
+    void aBodyWithoutContentLengthOrLongerThanAnnouncedGrows() {
+        ReceiveBuffers buffers = new ReceiveBuffers();
+        ReceiveBuffers.Body unknown = buffers.take(-1);
+        String big = "x".repeat(200_000);
+        unknown.append(chunk(big));
+        unknown.append(chunk("!"));
+        assertThat(text(unknown.view())).isEqualTo(big + "!");
+
+        ReceiveBuffers.Body announced = buffers.take(2);
+        announced.append(chunk("abc"));
+        assertThat(text(announced.view())).isEqualTo("abc");
+    }
+
+    @Test
+    void aGivenBackArrayServesTheNextAnswerThatFitsIt() {
+        ReceiveBuffers buffers = new ReceiveBuffers();
+        ReceiveBuffers.Body first = buffers.take(1_000);
+        first.append(chunk("old bytes"));
+        buffers.give(first);
+        assertThat(buffers.keptCount()).isEqualTo(1);
+
+        ReceiveBuffers.Body tooLarge = buffers.take(5_000);
+        assertThat(buffers.keptCount()).as("a kept array smaller than the answer is not taken").isEqualTo(1);
+        ReceiveBuffers.Body reused = buffers.take(500);
+        assertThat(buffers.keptCount()).isZero();
+        reused.append(chunk("new"));
+        assertThat(text(reused.view())).as("only what this answer wrote").isEqualTo("new");
+        assertThat(reused.view().array()).isSameAs(first.view().array());
+        buffers.give(tooLarge);
+        buffers.give(reused);
+        assertThat(buffers.keptCount()).isEqualTo(2);
+    }
+
+    @Test
+    void keptArraysAreBoundedInNumberAndSizeKeepingTheLargest() {
+        ReceiveBuffers buffers = new ReceiveBuffers();
+        buffers.give(buffers.take(ReceiveBuffers.MAX_KEPT_BYTES + 1));
+        assertThat(buffers.keptCount()).as("too large to keep").isZero();
+
+        ReceiveBuffers.Body[] bodies = new ReceiveBuffers.Body[ReceiveBuffers.MAX_KEPT + 1];
+        for (int i = 0; i < bodies.length; i++) {
+            bodies[i] = buffers.take(100 + i);
+        }
+        for (ReceiveBuffers.Body body : bodies) {
+            buffers.give(body);
+        }
+        assertThat(buffers.keptCount()).isEqualTo(ReceiveBuffers.MAX_KEPT);
+        ReceiveBuffers.Body largest = buffers.take(100 + ReceiveBuffers.MAX_KEPT);
+        assertThat(largest.view().array()).as("the smallest was dropped, not the largest")
+                .isSameAs(bodies[ReceiveBuffers.MAX_KEPT].view().array());
+    }
+}
