@@ -10,7 +10,8 @@ import java.util.Arrays;
  * answer. Gathering the network's chunks into an array of the answer's size, taken from here, replaces what
  * aggregating them cost before: fresh native memory of the answer's size for every answer (its pages faulted in
  * by the kernel) and a copy into it, then an array per record. Kept arrays are few and bounded in size; an answer
- * that finds none big enough gets a new one, which is kept afterwards if there is room.
+ * that finds none big enough gets a new one, which is kept afterwards if there is room. Answers under
+ * {@link #MIN_KEPT_BYTES} get arrays of their own.
  *
  * <p>Thread-safe (one lock around the small stack); a {@link Body} is confined to the event loop of its answer.
  */
@@ -19,10 +20,15 @@ final class ReceiveBuffers {
     /** Arrays kept: enough for a listener's reads of several partitions in flight at once. */
     static final int MAX_KEPT = 8;
 
+    /** The smallest array kept: a small answer's array costs little to allocate, and is never humongous. */
+    static final int MIN_KEPT_BYTES = 64 * 1024;
+
     /** The largest array kept; a larger answer's array is left to the garbage collector. */
     static final int MAX_KEPT_BYTES = 8 * 1024 * 1024;
 
-    private static final int UNKNOWN_LENGTH_START_BYTES = 64 * 1024;
+    private static final int UNKNOWN_LENGTH_START_BYTES = MIN_KEPT_BYTES;
+
+    private static final int MIB = 1024 * 1024;
 
     private final ArrayDeque<byte[]> kept = new ArrayDeque<>();
 
@@ -35,23 +41,39 @@ final class ReceiveBuffers {
         int wanted = contentLength < 0 ? UNKNOWN_LENGTH_START_BYTES : (int) Math.min(Integer.MAX_VALUE - 8,
                 contentLength);
         byte[] array = null;
-        synchronized (kept) {
-            for (var it = kept.iterator(); it.hasNext(); ) {
-                byte[] candidate = it.next();
-                if (candidate.length >= wanted) {
-                    it.remove();
-                    array = candidate;
-                    break;
+        if (wanted >= MIN_KEPT_BYTES) {
+            synchronized (kept) {
+                // The smallest that fits, so that a large array stays for the large answers.
+                for (byte[] candidate : kept) {
+                    if (candidate.length >= wanted && (array == null || candidate.length < array.length)) {
+                        array = candidate;
+                    }
+                }
+                if (array != null) {
+                    kept.remove(array);
                 }
             }
         }
-        return new Body(array == null ? new byte[wanted] : array);
+        return new Body(array == null ? new byte[capacityFor(wanted)] : array);
+    }
+
+    /**
+     * Room for {@code wanted} bytes with headroom, so that a kept array also serves the next answers of about the
+     * same size (fetches of one {@code max-bytes} differ by a batch or so): the next power of two up to 1 MiB, the
+     * next whole MiB above.
+     */
+    static int capacityFor(int wanted) {
+        if (wanted <= MIB) {
+            return wanted <= 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1;
+        }
+        long rounded = ((long) wanted + MIB - 1) / MIB * MIB;
+        return (int) Math.min(Integer.MAX_VALUE - 8, rounded);
     }
 
     /** Takes back the array of a body that is no longer read. */
     void give(Body body) {
         byte[] array = body.array;
-        if (array.length > MAX_KEPT_BYTES) {
+        if (array.length > MAX_KEPT_BYTES || array.length < MIN_KEPT_BYTES) {
             return;
         }
         synchronized (kept) {

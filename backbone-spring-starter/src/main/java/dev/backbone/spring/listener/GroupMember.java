@@ -325,7 +325,7 @@ final class GroupMember implements Runnable {
     }
 
     private void handlePartition(TopicPartition tp, OwnedPartition partition, List<ConsumedRecord> records) {
-        BooleanSupplier keepGoing = () -> running && owned.get(tp) == partition;
+        BooleanSupplier keepGoing = () -> running && !partition.revoked;
         if (processor.adapter().shape() == ListenerMethodAdapter.Shape.BATCH) {
             List<RawRecord> raws = new ArrayList<>(records.size());
             for (ConsumedRecord r : records) {

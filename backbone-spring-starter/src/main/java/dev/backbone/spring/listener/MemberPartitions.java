@@ -43,7 +43,10 @@ final class MemberPartitions {
         return generation;
     }
 
-    /** The partitions owned now; a revoked partition leaves the map, so an identity check detects revocation. */
+    /**
+     * The partitions owned now; a revoked partition leaves the map (so an identity check detects revocation), and
+     * is marked {@link OwnedPartition#revoked} before it does.
+     */
     Map<TopicPartition, OwnedPartition> owned() {
         return owned;
     }
@@ -52,7 +55,7 @@ final class MemberPartitions {
     synchronized void joined(String newMemberId) {
         memberId = newMemberId;
         generation = -1;
-        owned.clear();
+        revokeAll();
     }
 
     /**
@@ -69,7 +72,13 @@ final class MemberPartitions {
         for (AssignedPartition a : membership.assignments()) {
             assigned.add(new TopicPartition(a.topic(), a.partition()));
         }
-        owned.keySet().removeIf(tp -> !assigned.contains(tp));
+        owned.entrySet().removeIf(entry -> {
+            if (assigned.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().revoked = true;
+            return true;
+        });
         long holdUntil = System.nanoTime() + holdNanos;
         boolean gains = !owned.keySet().containsAll(assigned);
         boolean alone = gains && aloneInGroup.test(membership.memberId());
@@ -86,7 +95,12 @@ final class MemberPartitions {
         if (id != null && id.equals(memberId)) {
             memberId = null;
             generation = -1;
-            owned.clear();
+            revokeAll();
         }
+    }
+
+    private void revokeAll() {
+        owned.values().forEach(partition -> partition.revoked = true);
+        owned.clear();
     }
 }

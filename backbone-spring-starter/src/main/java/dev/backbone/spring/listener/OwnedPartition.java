@@ -24,6 +24,12 @@ final class OwnedPartition {
      */
     volatile boolean positionKnown;
 
+    /**
+     * Set before the partition leaves the member's map (revoked, or the membership lost): the check a member makes
+     * before every record, as cheap as a field read.
+     */
+    volatile boolean revoked;
+
     OwnedPartition(long processableAtNanos, long committed, boolean positionKnown) {
         this.processableAtNanos = processableAtNanos;
         this.committed = committed;

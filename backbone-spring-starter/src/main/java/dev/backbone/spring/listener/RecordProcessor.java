@@ -142,7 +142,12 @@ public final class RecordProcessor {
     }
 
     private void invokeObserved(RawRecord raw, Object payload) throws Exception {
-        // The context is made only when a registry observes: without one, a listener pays nothing per record.
+        if (observations.isNoop()) {
+            // Even a no-op observation opens a scope (a thread-local look-up) per call: without a registry that
+            // observes, a listener pays nothing per record.
+            adapter.invoke(raw, payload);
+            return;
+        }
         Observation observation = Observation.createNotStarted(ProcessObservationContext.NAME,
                 () -> new ProcessObservationContext(listenerId, raw.topic(), raw.headerText()), observations)
                 .start();

@@ -84,6 +84,10 @@ class ListenerMethodAdapterTest {
             calls.add(positive);
         }
 
+        void bytes(byte[] value) {
+            calls.add(value);
+        }
+
         void fails(Order order) throws java.io.IOException {
             throw new java.io.IOException("disk gone");
         }
@@ -167,6 +171,17 @@ class ListenerMethodAdapterTest {
         ListenerMethodAdapter adapter = new ListenerMethodAdapter(handlers, method,
                 new PayloadSerde(snakeCase, new EventTypes()));
         assertThat(adapter.readPayload(record("{\"order_id\":\"o-1\"}", "Shipped"))).isEqualTo(new Shipped("o-1"));
+    }
+
+    @Test
+    void aByteArrayParameterGetsTheValueAsItIsJsonOrNot() throws Exception {
+        ListenerMethodAdapter adapter = adapter("bytes", byte[].class);
+        assertThat(adapter.shape()).isEqualTo(ListenerMethodAdapter.Shape.PAYLOAD);
+        RawRecord notJson = new RawRecord("orders", 0, 1, 0, null, new byte[] {0, (byte) 0xff, '{'}, List.of());
+        for (RawRecord r : List.of(raw, notJson)) {
+            adapter.invoke(r, adapter.readPayload(r));
+        }
+        assertThat(handlers.calls).containsExactly(raw.value(), notJson.value());
     }
 
     @Test
