@@ -59,14 +59,14 @@ final class ReceiveBuffers {
 
     /**
      * Room for {@code wanted} bytes with headroom, so that a kept array also serves the next answers of about the
-     * same size (fetches of one {@code max-bytes} differ by a batch or so): the next power of two up to 1 MiB, the
-     * next whole MiB above.
+     * same size (fetches of one {@code max-bytes} differ by a batch or so): the next power of two up to 1 MiB, above
+     * that an eighth more, rounded up to a whole MiB.
      */
     static int capacityFor(int wanted) {
         if (wanted <= MIB) {
             return wanted <= 1 ? 1 : Integer.highestOneBit(wanted - 1) << 1;
         }
-        long rounded = ((long) wanted + MIB - 1) / MIB * MIB;
+        long rounded = ((long) wanted + wanted / 8 + MIB - 1) / MIB * MIB;
         return (int) Math.min(Integer.MAX_VALUE - 8, rounded);
     }
 

@@ -78,7 +78,8 @@ class ReceiveBuffersTest {
         assertThat(ReceiveBuffers.capacityFor(1_024)).isEqualTo(1_024);
         assertThat(ReceiveBuffers.capacityFor(1_025)).isEqualTo(2_048);
         assertThat(ReceiveBuffers.capacityFor(1 << 20)).isEqualTo(1 << 20);
-        assertThat(ReceiveBuffers.capacityFor(4_154_248)).isEqualTo(5 << 20);
+        assertThat(ReceiveBuffers.capacityFor(4_154_248)).as("a 4 MiB fetch answer").isEqualTo(5 << 20);
+        assertThat(ReceiveBuffers.capacityFor((1 << 20) + 1)).isEqualTo(2 << 20);
         assertThat(ReceiveBuffers.capacityFor(Integer.MAX_VALUE - 8)).isEqualTo(Integer.MAX_VALUE - 8);
     }
 
