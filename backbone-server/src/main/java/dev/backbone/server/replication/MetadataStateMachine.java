@@ -114,7 +114,8 @@ public final class MetadataStateMachine extends SnapshotInstallingStateMachine {
             if (kind != SnapshotQueryDescriptor.KIND_LATEST_SNAPSHOT) {
                 throw new IOException("unknown metadata query kind " + kind);
             }
-            return CompletableFuture.completedFuture(Message.valueOf(SnapshotFiles.describeLatest(getStateMachineStorage())));
+            return CompletableFuture.completedFuture(
+                    Message.valueOf(SnapshotFiles.describeLatest(getStateMachineStorage())));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
