@@ -27,7 +27,8 @@ public final class Commands {
 
         @Override
         public String toString() {
-            return String.join(" ", command) + " -> exit " + exitCode + (output.isBlank() ? "" : ":\n" + output.strip());
+            return String.join(" ", command) + " -> exit " + exitCode
+                    + (output.isBlank() ? "" : ":\n" + output.strip());
         }
     }
 

@@ -25,6 +25,7 @@ class CommandsTest {
     void checkReturnsTheOutputOrFailsWithIt() {
         assertThat(Commands.check("echo", "fine")).isEqualTo("fine\n");
         assertThatThrownBy(() -> Commands.check("sh", "-c", "echo broken; exit 1"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exit 1").hasMessageContaining("broken");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exit 1").hasMessageContaining("broken");
     }
 }
