@@ -63,6 +63,7 @@ class ClusterConfiguration {
                 cluster.getRequestTimeout(), broker.getDataDir().resolve("raft"), cluster.getSnapshotIntervalEntries());
         node.deduplicateRequests(idempotency.getWindow(), idempotency.getMaxKeys());
         node.snapshotIntervalBytes(cluster.getSnapshotIntervalBytes().toBytes());
+        node.electionTimeout(cluster.getElectionTimeout());
         return node;
     }
 
