@@ -116,8 +116,8 @@ class ClusterConfiguration {
     }
 
     @Bean
-    ClusterStatus clusterStatus(ReplicationNode node, TopicRegistry registry) {
-        return new ClusterStatus(node, registry);
+    ClusterStatus clusterStatus(ReplicationNode node, TopicRegistry registry, ClusterTopics topics) {
+        return new ClusterStatus(node, registry, topics);
     }
 
     @Bean
