@@ -16,24 +16,13 @@
 # (HTTP) and 19581-19583 (Raft), data under a fresh directory in /var/tmp (a disk, not a tmpfs), deleted at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+bench_help "$@"
 PAIRS=${1:-5}
 RECORDS=${2:-200000}
 JAR=${BROKER_JAR:-backbone-server/target/backbone-server-exec.jar}
-BENCH=backbone-bench/target/backbone-bench.jar
-if [ ! -f "$JAR" ] || [ ! -f "$BENCH" ]; then
-    echo "Build first: mvn -B -DskipTests -pl backbone-bench,backbone-server -am package" >&2
-    exit 1
-fi
-WORK=$(mktemp -d /var/tmp/backbone-replication-bench.XXXXXX)
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_require "$JAR" "$BENCH"
+bench_workdir backbone-replication-bench
 
 start_broker() { # name, args...: appends the broker's pid to PIDS (not in a subshell, so that cleanup sees it)
     local name=$1; shift

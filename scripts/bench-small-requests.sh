@@ -17,28 +17,16 @@
 # other benchmarks. Needs wrk, curl, python3. Data lives under a fresh directory in /var/tmp, deleted at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
+bench_help "$@"
 PAIRS=${1:-5}
 AFTER=${AFTER_JAR:-backbone-server/target/backbone-server-exec.jar}
 BEFORE=${BEFORE_JAR:?BEFORE_JAR must name the broker jar to compare with}
-BENCH=backbone-bench/target/backbone-bench.jar
 RT=${RT:-1}
 LOCK=${LOCK:-}
-for f in "$AFTER" "$BEFORE" "$BENCH"; do
-    if [ ! -f "$f" ]; then
-        echo "missing $f; build first: mvn -B -DskipTests -pl backbone-bench,backbone-server -am package" >&2
-        exit 1
-    fi
-done
+bench_require "$AFTER" "$BEFORE" "$BENCH"
 AFTER=$(realpath "$AFTER"); BEFORE=$(realpath "$BEFORE"); BENCH=$(realpath "$BENCH")
-WORK=$(mktemp -d /var/tmp/backbone-small-requests.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir backbone-small-requests
 cd "$WORK"
 
 cat > post1.lua <<'EOF'

@@ -2,9 +2,9 @@ package dev.backbone.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backbone.checks.support.FreePorts;
 import dev.backbone.deploy.support.ChartBroker;
 import dev.backbone.deploy.support.ChartContainer;
-import dev.backbone.deploy.support.FreePorts;
 import dev.backbone.deploy.support.Http;
 import dev.backbone.deploy.support.ImageReplay;
 import dev.backbone.deploy.support.Project;

@@ -2,9 +2,9 @@ package dev.backbone.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backbone.checks.support.Deadline;
 import dev.backbone.deploy.support.BootApp;
 import dev.backbone.deploy.support.ComposeFile;
-import dev.backbone.deploy.support.Deadline;
 import dev.backbone.deploy.support.Http;
 import dev.backbone.deploy.support.LocalPrometheus;
 import dev.backbone.deploy.support.MonitoringFiles;

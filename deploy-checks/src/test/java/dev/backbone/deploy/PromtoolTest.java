@@ -2,7 +2,7 @@ package dev.backbone.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backbone.deploy.support.Commands;
+import dev.backbone.checks.support.Commands;
 import dev.backbone.deploy.support.MonitoringFiles;
 import dev.backbone.deploy.support.PrometheusBinaries;
 import dev.backbone.deploy.support.Project;

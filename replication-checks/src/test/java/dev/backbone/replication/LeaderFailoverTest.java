@@ -2,6 +2,7 @@ package dev.backbone.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backbone.checks.support.Deadline;
 import dev.backbone.replication.history.AnomalyChecker;
 import dev.backbone.replication.history.CheckResult;
 import dev.backbone.replication.history.History;
@@ -9,7 +10,6 @@ import dev.backbone.replication.history.Send;
 import dev.backbone.replication.support.BrokerCluster;
 import dev.backbone.replication.support.BrokerNode;
 import dev.backbone.replication.support.ClusterView;
-import dev.backbone.replication.support.Deadline;
 import dev.backbone.replication.support.Project;
 import dev.backbone.replication.support.SharedCluster;
 import dev.backbone.replication.workload.FinalRead;

@@ -2,9 +2,9 @@ package dev.backbone.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backbone.checks.support.Deadline;
 import dev.backbone.replication.support.BrokerCluster;
 import dev.backbone.replication.support.BrokerNode;
-import dev.backbone.replication.support.Deadline;
 import dev.backbone.replication.support.Http;
 import dev.backbone.replication.support.SegmentBatches;
 import dev.backbone.replication.support.SharedCluster;

@@ -13,17 +13,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
@@ -42,19 +40,20 @@ import org.apache.ratis.util.LifeCycle;
  *
  * <p>Thread safety: Ratis calls apply and snapshot on one thread.
  */
-public final class MetadataStateMachine extends BaseStateMachine {
+public final class MetadataStateMachine extends SnapshotInstallingStateMachine {
 
     public static final byte CHANGED = 0;
     public static final byte UNCHANGED = 1;
 
+    private static final String WHAT = "the metadata group";
+
     private final TopicChangeApplier applier;
     private final Path appliedIndexFile;
     private final DurableFiles durableFiles = new DurableFiles(StorageFiles.real());
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
-    private final SnapshotInstallHandoff handoff = new SnapshotInstallHandoff("the metadata group", storage);
     private long durablyApplied = -1;
 
     public MetadataStateMachine(TopicChangeApplier applier, Path appliedIndexFile) {
+        super(WHAT);
         this.applier = applier;
         this.appliedIndexFile = appliedIndexFile;
     }
@@ -62,11 +61,11 @@ public final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
+        getStateMachineStorage().init(raftStorage);
         if (Files.exists(appliedIndexFile)) {
             durablyApplied = ByteBuffer.wrap(Files.readAllBytes(appliedIndexFile)).getLong();
         }
-        SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+        SingleFileSnapshotInfo snapshot = getStateMachineStorage().getLatestSnapshot();
         if (snapshot != null) {
             updateLastAppliedTermIndex(snapshot.getTermIndex());
         }
@@ -74,22 +73,10 @@ public final class MetadataStateMachine extends BaseStateMachine {
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
-    /** Ratis pauses the state machine before it reloads it from an installed snapshot, and checks that it did. */
-    @Override
-    public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
-    }
-
     /** Loads a snapshot installed from the leader: this broker was too far behind to replay the changes. */
     @Override
-    public void reinitialize() throws IOException {
-        getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
-        handoff.reloaded();
-    }
-
-    private void loadLatestSnapshot() throws IOException {
-        SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+    void loadLatestSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = getStateMachineStorage().getLatestSnapshot();
         if (snapshot == null) {
             return;
         }
@@ -107,31 +94,16 @@ public final class MetadataStateMachine extends BaseStateMachine {
         setLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
-    @Override
-    public SimpleStateMachineStorage getStateMachineStorage() {
-        return storage;
-    }
-
     /**
-     * This broker lacks metadata changes the leader purged: takes the leader's latest snapshot (every replicated
-     * topic) as its own; Ratis then loads it ({@link #reinitialize}) and resumes after its index (how the result
-     * reaches Ratis so that it always does: {@link SnapshotInstallHandoff}).
+     * This broker lacks metadata changes the leader purged: the leader's latest snapshot (every replicated topic)
+     * is all there is to take; loading it makes the topics match.
      */
     @Override
-    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RaftProtos.RoleInfoProto roleInfo,
-                                                                        TermIndex firstTermIndexInLog) {
-        RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
-        RaftServer.Division division;
-        try {
-            division = getServer().join().getDivision(getGroupId());
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
+    SnapshotQueryDescriptor.RemoteSnapshot install(RaftPeerId leader, RaftGroup group, TermIndex firstTermIndexInLog)
+            throws IOException {
+        try (GroupQueries queries = new GroupQueries(group)) {
+            return SnapshotFiles.fetchLatest(queries, leader, firstTermIndexInLog, WHAT);
         }
-        return handoff.onNotification(firstTermIndexInLog, division.getRaftLog().getNextIndex(), () -> {
-            try (GroupQueries queries = new GroupQueries(division.getGroup())) {
-                return SnapshotFiles.fetchLatest(queries, leader, firstTermIndexInLog, "the metadata group");
-            }
-        });
     }
 
     /** Answers another broker that installs this one's latest snapshot ({@link SnapshotQueryDescriptor}). */
@@ -142,7 +114,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
             if (kind != SnapshotQueryDescriptor.KIND_LATEST_SNAPSHOT) {
                 throw new IOException("unknown metadata query kind " + kind);
             }
-            return CompletableFuture.completedFuture(Message.valueOf(SnapshotFiles.describeLatest(storage)));
+            return CompletableFuture.completedFuture(
+                    Message.valueOf(SnapshotFiles.describeLatest(getStateMachineStorage())));
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -180,7 +153,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
         }
         List<TopicChange> topics = applier.snapshot();
         try {
-            SnapshotFiles.write(storage, applied, stream -> {
+            SnapshotFiles.write(getStateMachineStorage(), applied, stream -> {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
                 out.writeInt(topics.size());
                 for (TopicChange topic : topics) {

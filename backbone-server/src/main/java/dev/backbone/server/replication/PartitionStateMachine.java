@@ -23,19 +23,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
-import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
-import org.apache.ratis.util.LifeCycle;
 
 /**
  * The state machine of one partition's Raft group: applies committed append entries to the partition's ordinary
@@ -68,19 +65,17 @@ import org.apache.ratis.util.LifeCycle;
  *
  * <p>Thread safety: Ratis calls apply and snapshot on one thread per group; the end offset is only touched there.
  */
-public final class PartitionStateMachine extends BaseStateMachine {
+public final class PartitionStateMachine extends SnapshotInstallingStateMachine {
 
     /** How long apply waits for the partition's log to be open here before it gives up on this replica. */
     static final Duration LOG_OPEN_WAIT = Duration.ofSeconds(10);
 
     private final TopicPartition topicPartition;
     private final Function<TopicPartition, Optional<PartitionLog>> localLogs;
-    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AppliedRequests requests;
     private final SnapshotTrigger snapshotTrigger;
     /** The end offset the entries applied so far leave the partition at (replayed ones included). */
     private long appliedEndOffset;
-    private final SnapshotInstallHandoff handoff;
     private volatile RaftServer raftServer;
     private volatile boolean installing;
     private volatile boolean closed;
@@ -103,11 +98,11 @@ public final class PartitionStateMachine extends BaseStateMachine {
     public PartitionStateMachine(TopicPartition topicPartition,
                                  Function<TopicPartition, Optional<PartitionLog>> localLogs, Duration requestWindow,
                                  int maxRequests, long snapshotIntervalBytes) {
+        super("the group of " + topicPartition);
         this.topicPartition = topicPartition;
         this.localLogs = localLogs;
         this.requests = new AppliedRequests(requestWindow, maxRequests);
         this.snapshotTrigger = new SnapshotTrigger(snapshotIntervalBytes);
-        this.handoff = new SnapshotInstallHandoff("the group of " + topicPartition, storage);
     }
 
     public TopicPartition topicPartition() {
@@ -118,7 +113,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         this.raftServer = server;
-        storage.init(raftStorage);
+        getStateMachineStorage().init(raftStorage);
         reinitialize();
     }
 
@@ -127,13 +122,8 @@ public final class PartitionStateMachine extends BaseStateMachine {
      * is replaced, whatever was applied before, so the applied index is set, not advanced).
      */
     @Override
-    public void reinitialize() throws IOException {
-        getLifeCycle().startAndTransition(this::loadLatestSnapshot, IOException.class);
-        handoff.reloaded();
-    }
-
-    private void loadLatestSnapshot() throws IOException {
-        SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+    void loadLatestSnapshot() throws IOException {
+        SingleFileSnapshotInfo snapshot = getStateMachineStorage().getLatestSnapshot();
         requests.clear();
         snapshotTrigger.reset();
         if (snapshot == null) {
@@ -150,62 +140,35 @@ public final class PartitionStateMachine extends BaseStateMachine {
         setLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
-    /** Ratis pauses the state machine before it reloads it from an installed snapshot, and checks that it did. */
-    @Override
-    public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
-    }
-
-    @Override
-    public SimpleStateMachineStorage getStateMachineStorage() {
-        return storage;
-    }
-
-    /**
-     * This replica lacks entries the leader purged: rebuilds the partition up to the leader's latest snapshot by
-     * copying the batches it lacks from the leader's log ({@link PartitionSnapshotInstaller}), then records that
-     * snapshot (end offset and applied requests, as the leader recorded them) as its own. Ratis then reloads the
-     * state machine from it ({@link #reinitialize}) and resumes replication after its index; how the result reaches
-     * Ratis so that it always does: {@link SnapshotInstallHandoff}. A failure (the leader unreachable or changed, a
-     * log that is not a prefix of the leader's) fails the future; the leader notifies again.
-     */
-    @Override
-    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RaftProtos.RoleInfoProto roleInfo,
-                                                                        TermIndex firstTermIndexInLog) {
-        RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
-        long localNextIndex;
-        try {
-            localNextIndex = raftServer.getDivision(getGroupId()).getRaftLog().getNextIndex();
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return handoff.onNotification(firstTermIndexInLog, localNextIndex,
-                () -> install(leader, firstTermIndexInLog));
-    }
-
     /** Whether a snapshot installation is copying batches right now. */
     boolean installing() {
         return installing;
     }
 
-    private SnapshotQueryDescriptor.RemoteSnapshot install(RaftPeerId leader, TermIndex firstTermIndexInLog)
+    /**
+     * This replica lacks entries the leader purged: rebuilds the partition up to the leader's latest snapshot by
+     * copying the batches it lacks from the leader's log ({@link PartitionSnapshotInstaller}); that snapshot (end
+     * offset and applied requests, as the leader recorded them) then becomes this replica's own. A failure (the
+     * leader unreachable or changed, a log that is not a prefix of the leader's) fails the installation.
+     */
+    @Override
+    SnapshotQueryDescriptor.RemoteSnapshot install(RaftPeerId leader, RaftGroup group, TermIndex firstTermIndexInLog)
             throws IOException {
         installing = true;
         try {
-            return copy(leader, firstTermIndexInLog);
+            return copy(leader, group, firstTermIndexInLog);
         } finally {
             installing = false;
         }
     }
 
     /** Copies the batches this replica lacks up to the leader's latest snapshot, which it returns. */
-    private SnapshotQueryDescriptor.RemoteSnapshot copy(RaftPeerId leader, TermIndex firstTermIndexInLog)
-            throws IOException {
+    private SnapshotQueryDescriptor.RemoteSnapshot copy(RaftPeerId leader, RaftGroup group,
+                                                        TermIndex firstTermIndexInLog) throws IOException {
         PartitionLog log = localLogs.apply(topicPartition).orElseThrow(() -> new IOException("the log of "
                 + topicPartition + " is not open on this broker"));
         String what = "the group of " + topicPartition;
-        try (GroupQueries queries = new GroupQueries(raftServer.getDivision(getGroupId()).getGroup())) {
+        try (GroupQueries queries = new GroupQueries(group)) {
             SnapshotQueryDescriptor.RemoteSnapshot snapshot = SnapshotFiles.fetchLatest(queries, leader,
                     firstTermIndexInLog, what);
             long endOffset = ByteBuffer.wrap(snapshot.content()).getLong();
@@ -222,7 +185,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
                     + topicPartition + " is not open on this broker"));
             ByteBuffer query = request.getContent().asReadOnlyByteBuffer();
             return CompletableFuture.completedFuture(Message.valueOf(
-                    PartitionSnapshotSource.answer(query, storage, log)));
+                    PartitionSnapshotSource.answer(query, getStateMachineStorage(), log)));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -353,7 +316,7 @@ public final class PartitionStateMachine extends BaseStateMachine {
         log.flush();
         snapshotTrigger.reset();
         long endOffset = appliedEndOffset;
-        SnapshotFiles.write(storage, applied, stream -> {
+        SnapshotFiles.write(getStateMachineStorage(), applied, stream -> {
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
             out.writeLong(endOffset);
             requests.writeTo(out);

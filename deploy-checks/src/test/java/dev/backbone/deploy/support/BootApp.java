@@ -1,5 +1,8 @@
 package dev.backbone.deploy.support;
 
+import dev.backbone.checks.support.ChildProcess;
+import dev.backbone.checks.support.Deadline;
+import dev.backbone.checks.support.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +26,7 @@ public final class BootApp implements AutoCloseable {
     private final List<String> args;
     private final Map<String, String> env;
     private final Path logDir;
-    private RunningProcess process;
+    private ChildProcess process;
     private int starts;
 
     private BootApp(String name, Path jar, int port, List<String> args, Map<String, String> env, Path logDir) {
@@ -58,7 +61,7 @@ public final class BootApp implements AutoCloseable {
         return port;
     }
 
-    public RunningProcess process() {
+    public ChildProcess process() {
         return process;
     }
 
@@ -83,7 +86,7 @@ public final class BootApp implements AutoCloseable {
         starts++;
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        process = RunningProcess.start(name, builder,
+        process = ChildProcess.start(name, builder,
                 logDir.resolve(name + "-" + starts + ".log"));
         String readiness = baseUrl() + "/actuator/health/readiness";
         try {

@@ -1,5 +1,7 @@
 package dev.backbone.deploy.support;
 
+import dev.backbone.checks.support.ChildProcess;
+import dev.backbone.checks.support.Deadline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,10 +20,10 @@ public final class ChartBroker implements AutoCloseable {
     private final RenderedChart chart;
     private final ChartContainer container;
     private final ImageReplay image;
-    private final RunningProcess process;
+    private final ChildProcess process;
     private final SSLContext tls;
 
-    private ChartBroker(RenderedChart chart, ChartContainer container, ImageReplay image, RunningProcess process,
+    private ChartBroker(RenderedChart chart, ChartContainer container, ImageReplay image, ChildProcess process,
                         SSLContext tls) {
         this.chart = chart;
         this.container = container;
@@ -38,7 +40,7 @@ public final class ChartBroker implements AutoCloseable {
     /** Starts a broker that serves HTTPS, trusting what {@code tls} trusts. */
     public static ChartBroker start(RenderedChart chart, ChartContainer container, SSLContext tls) {
         ImageReplay image = ImageReplay.of("backbone-server/Dockerfile");
-        RunningProcess process = container.start(image);
+        ChildProcess process = container.start(image);
         ChartBroker broker = new ChartBroker(chart, container, image, process, tls);
         try {
             broker.awaitReady();
@@ -67,7 +69,7 @@ public final class ChartBroker implements AutoCloseable {
         return image;
     }
 
-    public RunningProcess process() {
+    public ChildProcess process() {
         return process;
     }
 

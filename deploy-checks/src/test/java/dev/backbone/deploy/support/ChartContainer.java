@@ -1,5 +1,7 @@
 package dev.backbone.deploy.support;
 
+import dev.backbone.checks.support.ChildProcess;
+import dev.backbone.checks.support.FreePorts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -95,7 +97,7 @@ public final class ChartContainer {
         return dir;
     }
 
-    public RunningProcess start(ImageReplay image) {
+    public ChildProcess start(ImageReplay image) {
         prepareVolumes();
         List<String> command = new ArrayList<>(image.entrypoint());
         if (container.getCommand() != null && !container.getCommand().isEmpty()) {
@@ -114,7 +116,7 @@ public final class ChartContainer {
             }
             builder.environment().put(env.getName(), localize(env.getValue()));
         }
-        return RunningProcess.start("broker from the chart", builder, root.resolve("broker.log"));
+        return ChildProcess.start("broker from the chart", builder, root.resolve("broker.log"));
     }
 
     /**

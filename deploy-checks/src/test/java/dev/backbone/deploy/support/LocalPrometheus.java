@@ -1,5 +1,8 @@
 package dev.backbone.deploy.support;
 
+import dev.backbone.checks.support.ChildProcess;
+import dev.backbone.checks.support.Deadline;
+import dev.backbone.checks.support.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -27,10 +30,10 @@ public final class LocalPrometheus implements AutoCloseable {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final JsonMapper JSON = new JsonMapper();
 
-    private final RunningProcess process;
+    private final ChildProcess process;
     private final String baseUrl;
 
-    private LocalPrometheus(RunningProcess process, String baseUrl) {
+    private LocalPrometheus(ChildProcess process, String baseUrl) {
         this.process = process;
         this.baseUrl = baseUrl;
     }
@@ -44,7 +47,7 @@ public final class LocalPrometheus implements AutoCloseable {
                 "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port).directory(dir.toFile());
         LocalPrometheus prometheus = new LocalPrometheus(
-                RunningProcess.start("prometheus", builder, dir.resolve("prometheus.log")),
+                ChildProcess.start("prometheus", builder, dir.resolve("prometheus.log")),
                 "http://127.0.0.1:" + port);
         prometheus.awaitReady();
         return prometheus;
@@ -96,7 +99,7 @@ public final class LocalPrometheus implements AutoCloseable {
         return api("/api/v1/rules").path("data").path("groups");
     }
 
-    public RunningProcess process() {
+    public ChildProcess process() {
         return process;
     }
 

@@ -1,5 +1,6 @@
 package dev.backbone.deploy.support;
 
+import dev.backbone.checks.support.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.backbone.replication.support;
 
+import dev.backbone.checks.support.Deadline;
+import dev.backbone.checks.support.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.backbone.replication.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.backbone.checks.support.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.backbone.checks.support.Deadline;
 import dev.backbone.replication.workload.Topics;
 import java.net.http.HttpResponse;
 import java.time.Duration;

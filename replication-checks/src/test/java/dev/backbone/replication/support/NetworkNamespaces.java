@@ -1,5 +1,6 @@
 package dev.backbone.replication.support;
 
+import dev.backbone.checks.support.Commands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

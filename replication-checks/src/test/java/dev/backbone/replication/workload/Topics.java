@@ -1,8 +1,8 @@
 package dev.backbone.replication.workload;
 
+import dev.backbone.checks.support.Deadline;
 import dev.backbone.replication.support.BrokerCluster;
 import dev.backbone.replication.support.BrokerNode;
-import dev.backbone.replication.support.Deadline;
 import dev.backbone.replication.support.Http;
 import java.net.http.HttpResponse;
 import java.time.Duration;

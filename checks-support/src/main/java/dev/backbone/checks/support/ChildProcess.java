@@ -1,4 +1,4 @@
-package dev.backbone.replication.support;
+package dev.backbone.checks.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,15 +31,22 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code command}, with stdout and stderr appended to {@code log}. */
     public static ChildProcess start(String name, List<String> command, Path log) {
+        return start(name, new ProcessBuilder(command), log);
+    }
+
+    /**
+     * Starts {@code builder} (its command, directory and environment), with stdout and stderr appended to
+     * {@code log} and stdin closed.
+     */
+    public static ChildProcess start(String name, ProcessBuilder builder, Path log) {
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             Process process = builder.start();
             process.getOutputStream().close();
             return new ChildProcess(name, process, log);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start " + name + ": " + command, e);
+            throw new UncheckedIOException("Cannot start " + name + ": " + builder.command(), e);
         }
     }
 

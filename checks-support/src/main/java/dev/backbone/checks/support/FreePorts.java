@@ -1,4 +1,4 @@
-package dev.backbone.replication.support;
+package dev.backbone.checks.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,9 +8,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Free TCP ports on 127.0.0.1 for brokers, whose ports must be known before they start (every broker lists every
- * peer's ports). A port is never handed out twice by one JVM, so two brokers of one cluster cannot be given the same
- * port even if the first has not bound it yet.
+ * Free TCP ports on 127.0.0.1 for processes whose ports must be known before they start (every broker of a cluster
+ * lists every peer's ports; a port named in a rendered manifest; a Prometheus listen address). A port is never
+ * handed out twice by one JVM, so two processes cannot be given the same port even if the first has not bound it
+ * yet.
  *
  * <p>Thread safety: thread-safe.
  */
