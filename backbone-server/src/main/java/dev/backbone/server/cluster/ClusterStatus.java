@@ -60,7 +60,7 @@ public final class ClusterStatus {
 
     /**
      * The partitions this broker replicates that are behind their leader by more than a few hundred entries, as the
-     * leader last reported its commit index, that hear from no leader although they hold entries (an election in
+     * leader last reported its commit index (or that have no report from it yet), that hear from no leader although they hold entries (an election in
      * progress, about a second, or a partition that lost the majority of its replicas), or whose group has not
      * started although this broker holds records of it.
      */
@@ -97,10 +97,12 @@ public final class ClusterStatus {
             // only after gRPC's reconnect backoff, seconds after the broker is up.
             return division.getRaftLog().getNextIndex() > 0;
         }
+        // Ratis records the commit indexes a leader sends only from appends that fit this replica's log: while the
+        // leader is still looking for where the two logs meet, its commit index is unknown here, so not caught up.
         long applied = division.getInfo().getLastAppliedIndex();
         return division.getCommitInfos().stream()
                 .filter(info -> leader.toByteString().equals(info.getServer().getId()))
-                .anyMatch(info -> info.getCommitIndex() - applied > PARTITION_CAUGHT_UP_ENTRIES);
+                .noneMatch(info -> info.getCommitIndex() - applied <= PARTITION_CAUGHT_UP_ENTRIES);
     }
 
     public ClusterView view() {
