@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 
 /**
  * The Raft group ids of the cluster and where each partition's replicas live. Both are computed from names, never
@@ -41,6 +43,13 @@ public final class RaftGroupIds {
             replicas.add(all.get((start + i) % all.size()));
         }
         return replicas;
+    }
+
+    /** The group {@code id} with {@code members} as its peers, at their Raft addresses. */
+    static RaftGroup group(RaftGroupId id, List<ClusterPeer> members) {
+        return RaftGroup.valueOf(id, members.stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
+                .toList());
     }
 
     private static UUID nameUuid(String name) {

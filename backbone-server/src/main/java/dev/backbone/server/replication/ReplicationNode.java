@@ -1,7 +1,5 @@
 package dev.backbone.server.replication;
 
-import dev.backbone.server.error.BackboneException;
-import dev.backbone.server.error.ProblemType;
 import dev.backbone.server.log.PartitionLog;
 import dev.backbone.server.log.TopicPartition;
 import java.io.IOException;
@@ -15,46 +13,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
-import org.apache.ratis.protocol.exceptions.GroupMismatchException;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
-import org.apache.ratis.protocol.exceptions.NotLeaderException;
-import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
-import org.apache.ratis.protocol.exceptions.StateMachineException;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * This broker's member of the cluster: one Ratis server (one gRPC port) hosting the metadata group and the groups
- * of the partitions this broker replicates, and the Raft clients through which it proposes entries. A client send
- * reaches the group's leader wherever it is, so proposing through it is also how a follower forwards a produce.
+ * of the partitions this broker replicates, and the proposals of entries to those groups ({@link GroupProposals}).
+ * A proposal reaches the group's leader wherever it is, so proposing is also how a follower forwards a produce.
  *
  * <p>Thread safety: thread-safe; {@link #start} and {@link #close} are called once each.
  */
 public final class ReplicationNode implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ReplicationNode.class.getName());
-    private static final long RETRY_SLEEP_MS = 100;
     private static final Duration DEFAULT_REQUEST_WINDOW = Duration.ofMinutes(10);
     private static final int DEFAULT_MAX_REQUESTS = 100_000;
     private static final long DEFAULT_SNAPSHOT_INTERVAL_BYTES = 16L << 20;
@@ -70,12 +51,9 @@ public final class ReplicationNode implements AutoCloseable {
     private volatile long snapshotIntervalBytes = DEFAULT_SNAPSHOT_INTERVAL_BYTES;
     private volatile Duration electionTimeout = RaftSettings.DEFAULT_ELECTION_TIMEOUT;
     private final Map<RaftGroupId, TopicPartition> partitionsByGroup = new ConcurrentHashMap<>();
-    private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
     private final ClientId adminClientId = ClientId.randomId();
     private final AtomicLong adminCallId = new AtomicLong();
-    /** The client id of the entries this broker hands to its own member of a group it leads. */
-    private final ClientId leaderClientId = ClientId.randomId();
-    private final AtomicLong leaderCallId = new AtomicLong();
+    private final GroupProposals proposals;
     private volatile RaftServer server;
 
     /**
@@ -94,6 +72,7 @@ public final class ReplicationNode implements AutoCloseable {
                     + snapshotIntervalEntries);
         }
         this.snapshotIntervalEntries = snapshotIntervalEntries;
+        this.proposals = new GroupProposals(self, requestTimeout, () -> server, this::leader);
     }
 
     /**
@@ -173,7 +152,7 @@ public final class ReplicationNode implements AutoCloseable {
         removeOrphanGroupDirectories();
         RaftServer started = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self.id()))
-                .setGroup(group(RaftGroupIds.METADATA, peers.all()))
+                .setGroup(RaftGroupIds.group(RaftGroupIds.METADATA, peers.all()))
                 .setStateMachineRegistry(registry)
                 .setProperties(RaftSettings.server(raftDir, self, requestTimeout, electionTimeout,
                         snapshotIntervalEntries))
@@ -192,10 +171,7 @@ public final class ReplicationNode implements AutoCloseable {
     public void unregister(TopicPartition tp) {
         RaftGroupId id = RaftGroupIds.partition(tp);
         partitionsByGroup.remove(id);
-        RaftClient client = clients.remove(id);
-        if (client != null) {
-            closeQuietly(client);
-        }
+        proposals.forget(id);
     }
 
     public List<ClusterPeer> replicas(TopicPartition tp) {
@@ -215,7 +191,7 @@ public final class ReplicationNode implements AutoCloseable {
             return;
         }
         RaftClientReply reply = s.groupManagement(GroupManagementRequest.newAdd(adminClientId,
-                RaftPeerId.valueOf(self.id()), adminCallId.incrementAndGet(), group(id, replicas(tp))));
+                RaftPeerId.valueOf(self.id()), adminCallId.incrementAndGet(), RaftGroupIds.group(id, replicas(tp))));
         if (!reply.isSuccess() && !hosts(id)) {
             throw new IOException("could not start the Raft group of " + tp, reply.getException());
         }
@@ -279,135 +255,15 @@ public final class ReplicationNode implements AutoCloseable {
 
     /**
      * Proposes an entry to a group and completes with the reply of the leader's state machine, once the entry is
-     * committed and applied there. When this broker leads the group the entry goes straight to its own Raft server;
-     * otherwise through the group's Raft client, which finds the leader wherever it is.
+     * committed and applied there ({@link GroupProposals}: straight to this broker's own member when it leads the
+     * group, otherwise through the group's Raft client).
      *
      * @param what names the group in errors ("partition orders-0", "the metadata")
      * @return the reply content; fails with {@link NoLeaderException} when no leader answered in time
      */
     public CompletableFuture<ByteBuffer> submit(RaftGroupId groupId, List<ClusterPeer> members, String what,
                                                 ByteString entry) {
-        CompletableFuture<RaftClientReply> local = submitAsLeader(groupId, entry);
-        if (local != null) {
-            return answer(what, local, true);
-        }
-        RaftClient client = clients.computeIfAbsent(groupId, id -> newClient(id, members));
-        CompletableFuture<RaftClientReply> sent = client.async().send(Message.valueOf(entry));
-        sent.whenComplete((reply, failure) -> {
-            if (failure != null) {
-                discardIfUnusable(groupId, client, failure);
-            }
-        });
-        // A copy times out, not the client's own future, whose later failure must still reach the line above.
-        return answer(what, sent.copy(), false);
-    }
-
-    /**
-     * Hands the entry to this broker's own member of the group when it is the group's leader and ready, else null.
-     * A Raft client would carry it through gRPC to the same server: a serialization, a loopback connection and a
-     * parse of the whole entry, and two thread hops, for nothing (measured: {@code BENCHMARKS.md}, "RF=3, second
-     * round"). Such a request is not retried: should this member stop leading before the entry is committed, the
-     * answer is {@code no-leader} (the entry may still be committed by the next leader), as when a client's retries
-     * run out; a retry elsewhere could append it twice.
-     */
-    private CompletableFuture<RaftClientReply> submitAsLeader(RaftGroupId groupId, ByteString entry) {
-        RaftServer s = server;
-        if (s == null) {
-            return null;
-        }
-        try {
-            if (!s.getDivision(groupId).getInfo().isLeaderReady()) {
-                return null;
-            }
-            return s.submitClientRequestAsync(RaftClientRequest.newBuilder()
-                    .setClientId(leaderClientId)
-                    .setServerId(s.getId())
-                    .setGroupId(groupId)
-                    .setCallId(leaderCallId.incrementAndGet())
-                    .setMessage(Message.valueOf(entry))
-                    .setType(RaftClientRequest.writeRequestType())
-                    .build());
-        } catch (IOException notHostedOrClosed) {
-            return null;
-        }
-    }
-
-    private CompletableFuture<ByteBuffer> answer(String what, CompletableFuture<RaftClientReply> reply,
-                                                 boolean asLeader) {
-        return reply.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((answered, failure) -> {
-                    if (failure != null) {
-                        throw failed(what, failure);
-                    }
-                    if (!answered.isSuccess()) {
-                        Throwable cause = answered.getException();
-                        if (asLeader && (cause instanceof NotLeaderException
-                                || cause instanceof LeaderNotReadyException)) {
-                            throw NoLeaderException.stoppedLeading(what, cause);
-                        }
-                        throw failed(what, cause);
-                    }
-                    return answered.getMessage().getContent().asReadOnlyByteBuffer();
-                });
-    }
-
-    /**
-     * A Raft client whose ordered requests ran out of retries (an election longer than the retries last, a cut-off
-     * leader) fails that request and every later one, for good. Such a client is replaced, so that the next
-     * request to the group gets a new one; the requests it had in flight fail (they may or may not have been
-     * committed, as with any unanswered request).
-     */
-    private void discardIfUnusable(RaftGroupId groupId, RaftClient client, Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if ((cause instanceof AlreadyClosedException || cause instanceof RaftRetryFailureException
-                || cause instanceof GroupMismatchException) && clients.remove(groupId, client)) {
-            LOG.log(Level.INFO, "replacing the Raft client of group {0} after {1}", groupId, cause.toString());
-            // Not on this thread: it may be one of the client's own, which closing waits for.
-            CompletableFuture.runAsync(() -> closeQuietly(client));
-        }
-    }
-
-    private RuntimeException failed(String what, Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof StateMachineException) {
-            return new BackboneException(ProblemType.INTERNAL_ERROR, "applying the write to " + what + " failed: "
-                    + cause.getMessage(), Map.of(), cause);
-        }
-        if (cause instanceof BackboneException backbone) {
-            return backbone;
-        }
-        return new NoLeaderException(what, requestTimeout, cause);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    }
-
-    /**
-     * A client that first tries the leader this broker knows of, else this broker if it is a member, else a member
-     * drawn at random. Left to itself a client starts with the group's first peer, and a peer that does not run the
-     * group (it has not applied the topic's creation yet) answers with an error the client does not retry elsewhere:
-     * that request and every later one on the client would fail, even while this broker leads the group.
-     */
-    private RaftClient newClient(RaftGroupId groupId, List<ClusterPeer> members) {
-        RaftClient.Builder builder = RaftClient.newBuilder()
-                .setProperties(RaftSettings.client(requestTimeout))
-                .setRaftGroup(group(groupId, members))
-                // Retries carry a leader change or an election. They stop soon after the request timeout, so that
-                // requests the caller gave up on do not hold the client's ordered window.
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        (int) Math.max(10, requestTimeout.toMillis() / RETRY_SLEEP_MS + 5),
-                        TimeDuration.valueOf(RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)));
-        ClusterPeer first = leader(groupId).orElse(members.contains(self) ? self
-                : members.get(ThreadLocalRandom.current().nextInt(members.size())));
-        builder.setLeaderId(RaftPeerId.valueOf(first.id()));
-        return builder.build();
-    }
-
-    private static RaftGroup group(RaftGroupId id, List<ClusterPeer> members) {
-        return RaftGroup.valueOf(id, members.stream()
-                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
-                .toList());
+        return proposals.submit(groupId, members, what, entry);
     }
 
     /** Raft directories of partition groups whose topic this broker no longer has (deleted while it was down). */
@@ -436,18 +292,9 @@ public final class ReplicationNode implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.log(Level.DEBUG, "closing " + closeable + " failed", e);
-        }
-    }
-
     @Override
     public void close() throws IOException {
-        clients.values().forEach(ReplicationNode::closeQuietly);
-        clients.clear();
+        proposals.close();
         RaftServer s = server;
         server = null;
         if (s != null) {
