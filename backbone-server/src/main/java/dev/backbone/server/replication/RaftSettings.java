@@ -55,7 +55,7 @@ final class RaftSettings {
         // log then holds what came since the last snapshot (bounded in entries and in bytes, see SnapshotTrigger) and
         // at most two segments more, instead of a second copy of the partition. Ratis never ships snapshot files:
         // a follower that lacks purged entries is notified and rebuilds its partition by copying the batches it
-        // lacks from the leader's log (PartitionStateMachine.notifyInstallSnapshotFromLeader).
+        // lacks from the leader's log (SnapshotInstallingStateMachine.notifyInstallSnapshotFromLeader).
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
