@@ -63,6 +63,7 @@ class ClusterConfiguration {
                 cluster.getRequestTimeout(), broker.getDataDir().resolve("raft"), cluster.getSnapshotIntervalEntries());
         node.deduplicateRequests(idempotency.getWindow(), idempotency.getMaxKeys());
         node.snapshotIntervalBytes(cluster.getSnapshotIntervalBytes().toBytes());
+        node.electionTimeout(cluster.getElectionTimeout());
         return node;
     }
 
@@ -115,8 +116,8 @@ class ClusterConfiguration {
     }
 
     @Bean
-    ClusterStatus clusterStatus(ReplicationNode node, TopicRegistry registry) {
-        return new ClusterStatus(node, registry);
+    ClusterStatus clusterStatus(ReplicationNode node, TopicRegistry registry, ClusterTopics topics) {
+        return new ClusterStatus(node, registry, topics);
     }
 
     @Bean

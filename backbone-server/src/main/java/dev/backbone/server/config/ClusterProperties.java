@@ -29,6 +29,13 @@ public class ClusterProperties {
     private Duration requestTimeout = Duration.ofSeconds(5);
 
     /**
+     * How long a follower hears nothing from its group's leader before it calls an election: a random time between
+     * this and twice this, drawn anew for every wait. Writes resume after a leader's death within about twice this
+     * plus the election; too short and a pause of a healthy leader (GC, a starved CPU) costs an election.
+     */
+    private Duration electionTimeout = Duration.ofMillis(500);
+
+    /**
      * Raft entries a partition's group applies between two snapshots; each snapshot fsyncs the partition log, so that
      * a restart applies again only the entries after it.
      */
@@ -78,6 +85,14 @@ public class ClusterProperties {
 
     public void setSnapshotIntervalBytes(DataSize snapshotIntervalBytes) {
         this.snapshotIntervalBytes = snapshotIntervalBytes;
+    }
+
+    public Duration getElectionTimeout() {
+        return electionTimeout;
+    }
+
+    public void setElectionTimeout(Duration electionTimeout) {
+        this.electionTimeout = electionTimeout;
     }
 
     public Duration getRequestTimeout() {

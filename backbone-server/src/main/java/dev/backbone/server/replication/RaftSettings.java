@@ -19,10 +19,14 @@ import org.apache.ratis.util.TimeDuration;
  */
 final class RaftSettings {
 
+    /** Below this a leader's heartbeats (every half of it) come too close together for gRPC on a busy machine. */
+    static final long MIN_ELECTION_TIMEOUT_MS = 100;
+    static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofMillis(500);
+
     private RaftSettings() {
     }
 
-    static RaftProperties server(Path storageDir, ClusterPeer self, Duration requestTimeout,
+    static RaftProperties server(Path storageDir, ClusterPeer self, Duration requestTimeout, Duration electionTimeout,
                                  long snapshotIntervalEntries) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(storageDir.toFile()));
@@ -30,10 +34,13 @@ final class RaftSettings {
         // entry is sent entries, not notified for ever (a Ratis 3.3.0 bug, see the class).
         RaftConfigKeys.Rpc.setType(properties, new SnapshotAwareGrpc());
         GrpcConfigKeys.Server.setPort(properties, self.raftPort());
-        // Elections after 1-2 s of silence: short enough for writes to resume within a few seconds of a leader's
-        // death, long enough that a busy two-core machine's GC pauses and build load do not depose healthy leaders.
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(1000));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(2000));
+        // A follower draws a wait between the two anew each time and calls an election when the leader was silent
+        // for all of it, so a dead leader is noticed after one to about two waits; the leader sends heartbeats every
+        // half of the minimum. Ratis's 150-300 ms deposes healthy leaders on a busy two-core machine; 1-2 s kept
+        // writes stopped for 3.2 s (median) after a leader's kill (BENCHMARKS.md, "shorter elections").
+        long minMillis = electionTimeout.toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(minMillis));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(2 * minMillis));
         RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(Math.max(3000, requestTimeout.toMillis())));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, snapshotIntervalEntries);
@@ -48,7 +55,7 @@ final class RaftSettings {
         // log then holds what came since the last snapshot (bounded in entries and in bytes, see SnapshotTrigger) and
         // at most two segments more, instead of a second copy of the partition. Ratis never ships snapshot files:
         // a follower that lacks purged entries is notified and rebuilds its partition by copying the batches it
-        // lacks from the leader's log (PartitionStateMachine.notifyInstallSnapshotFromLeader).
+        // lacks from the leader's log (SnapshotInstallingStateMachine.notifyInstallSnapshotFromLeader).
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);

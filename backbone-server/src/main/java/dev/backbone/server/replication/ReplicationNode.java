@@ -49,6 +49,7 @@ public final class ReplicationNode implements AutoCloseable {
     private volatile Duration requestWindow = DEFAULT_REQUEST_WINDOW;
     private volatile int maxRequestsPerPartition = DEFAULT_MAX_REQUESTS;
     private volatile long snapshotIntervalBytes = DEFAULT_SNAPSHOT_INTERVAL_BYTES;
+    private volatile Duration electionTimeout = RaftSettings.DEFAULT_ELECTION_TIMEOUT;
     private final Map<RaftGroupId, TopicPartition> partitionsByGroup = new ConcurrentHashMap<>();
     private final ClientId adminClientId = ClientId.randomId();
     private final AtomicLong adminCallId = new AtomicLong();
@@ -99,6 +100,18 @@ public final class ReplicationNode implements AutoCloseable {
         this.snapshotIntervalBytes = bytes;
     }
 
+    /**
+     * The shortest silence of a leader after which a follower calls an election (the longest is twice this). Set
+     * before {@link #start}.
+     */
+    public void electionTimeout(Duration timeout) {
+        if (timeout.toMillis() < RaftSettings.MIN_ELECTION_TIMEOUT_MS) {
+            throw new IllegalArgumentException("the election timeout must be at least "
+                    + RaftSettings.MIN_ELECTION_TIMEOUT_MS + " ms, was " + timeout);
+        }
+        this.electionTimeout = timeout;
+    }
+
     public ClusterPeers peers() {
         return peers;
     }
@@ -141,7 +154,8 @@ public final class ReplicationNode implements AutoCloseable {
                 .setServerId(RaftPeerId.valueOf(self.id()))
                 .setGroup(RaftGroupIds.group(RaftGroupIds.METADATA, peers.all()))
                 .setStateMachineRegistry(registry)
-                .setProperties(RaftSettings.server(raftDir, self, requestTimeout, snapshotIntervalEntries))
+                .setProperties(RaftSettings.server(raftDir, self, requestTimeout, electionTimeout,
+                        snapshotIntervalEntries))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         started.start();

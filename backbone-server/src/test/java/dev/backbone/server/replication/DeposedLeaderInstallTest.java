@@ -248,7 +248,7 @@ class DeposedLeaderInstallTest {
         PartitionLog log = logs.openOrCreate(TP, LogConfig.DEFAULT);
         ClusterPeer self = ClusterPeers.parse(id + "=127.0.0.1:" + ports.get(id) + ":1").require(id);
         RaftProperties properties = RaftSettings.server(base.resolve("raft"), self, TIMEOUT,
-                SNAPSHOT_INTERVAL_ENTRIES);
+                RaftSettings.DEFAULT_ELECTION_TIMEOUT, SNAPSHOT_INTERVAL_ENTRIES);
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, snapshotAtStop);
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(id))

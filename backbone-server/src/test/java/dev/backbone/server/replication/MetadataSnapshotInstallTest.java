@@ -126,7 +126,8 @@ class MetadataSnapshotInstallTest {
     private RaftServer start(String id) throws IOException {
         Path base = dir.resolve(id);
         ClusterPeer self = ClusterPeers.parse(id + "=127.0.0.1:" + ports.get(id) + ":1").require(id);
-        RaftProperties properties = RaftSettings.server(base.resolve("raft"), self, TIMEOUT, 10);
+        RaftProperties properties = RaftSettings.server(base.resolve("raft"), self, TIMEOUT,
+                RaftSettings.DEFAULT_ELECTION_TIMEOUT, 10);
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("1KB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1KB"));
         RaftServer server = RaftServer.newBuilder()

@@ -221,7 +221,8 @@ class PartitionReplayTest {
 
     private RaftServer start(Path raftDir, PartitionLog log) throws IOException {
         ClusterPeer self = ClusterPeers.parse("p0=127.0.0.1:" + port + ":1").require("p0");
-        RaftProperties properties = RaftSettings.server(raftDir, self, TIMEOUT, Long.MAX_VALUE);
+        RaftProperties properties = RaftSettings.server(raftDir, self, TIMEOUT,
+                RaftSettings.DEFAULT_ELECTION_TIMEOUT, Long.MAX_VALUE);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, false);
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
         RaftServer server = RaftServer.newBuilder()

@@ -241,7 +241,7 @@ class SnapshotInstallTest {
         PartitionLog log = logs.openOrCreate(TP, LogConfig.DEFAULT.withSegmentBytes(16 << 10));
         ClusterPeer self = ClusterPeers.parse(id + "=127.0.0.1:" + ports.get(id) + ":1").require(id);
         RaftProperties properties = RaftSettings.server(base.resolve("raft"), self, TIMEOUT,
-                SNAPSHOT_INTERVAL_ENTRIES);
+                RaftSettings.DEFAULT_ELECTION_TIMEOUT, SNAPSHOT_INTERVAL_ENTRIES);
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(RAFT_SEGMENT_BYTES));
         RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf(RAFT_SEGMENT_BYTES));
         RaftServer server = RaftServer.newBuilder()
