@@ -45,15 +45,13 @@ public final class MetadataStateMachine extends SnapshotInstallingStateMachine {
     public static final byte CHANGED = 0;
     public static final byte UNCHANGED = 1;
 
-    private static final String WHAT = "the metadata group";
-
     private final TopicChangeApplier applier;
     private final Path appliedIndexFile;
     private final DurableFiles durableFiles = new DurableFiles(StorageFiles.real());
     private long durablyApplied = -1;
 
     public MetadataStateMachine(TopicChangeApplier applier, Path appliedIndexFile) {
-        super(WHAT);
+        super("the metadata group");
         this.applier = applier;
         this.appliedIndexFile = appliedIndexFile;
     }
@@ -102,7 +100,7 @@ public final class MetadataStateMachine extends SnapshotInstallingStateMachine {
     SnapshotQueryDescriptor.RemoteSnapshot install(RaftPeerId leader, RaftGroup group, TermIndex firstTermIndexInLog)
             throws IOException {
         try (GroupQueries queries = new GroupQueries(group)) {
-            return SnapshotFiles.fetchLatest(queries, leader, firstTermIndexInLog, WHAT);
+            return SnapshotFiles.fetchLatest(queries, leader, firstTermIndexInLog, what());
         }
     }
 

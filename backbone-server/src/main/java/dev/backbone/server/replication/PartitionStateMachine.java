@@ -167,10 +167,9 @@ public final class PartitionStateMachine extends SnapshotInstallingStateMachine 
                                                         TermIndex firstTermIndexInLog) throws IOException {
         PartitionLog log = localLogs.apply(topicPartition).orElseThrow(() -> new IOException("the log of "
                 + topicPartition + " is not open on this broker"));
-        String what = "the group of " + topicPartition;
         try (GroupQueries queries = new GroupQueries(group)) {
             SnapshotQueryDescriptor.RemoteSnapshot snapshot = SnapshotFiles.fetchLatest(queries, leader,
-                    firstTermIndexInLog, what);
+                    firstTermIndexInLog, what());
             long endOffset = ByteBuffer.wrap(snapshot.content()).getLong();
             new PartitionSnapshotInstaller(queries, leader, log).copyUpTo(endOffset);
             return snapshot;

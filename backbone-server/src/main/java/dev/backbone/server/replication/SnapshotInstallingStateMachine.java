@@ -27,11 +27,18 @@ import org.apache.ratis.util.LifeCycle;
 abstract class SnapshotInstallingStateMachine extends BaseStateMachine {
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final String what;
     private final SnapshotInstallHandoff handoff;
 
     /** @param what names the group in messages ("the metadata group", "the group of orders-0") */
     SnapshotInstallingStateMachine(String what) {
+        this.what = what;
         this.handoff = new SnapshotInstallHandoff(what, storage);
+    }
+
+    /** Names the group in messages ("the metadata group", "the group of orders-0"). */
+    final String what() {
+        return what;
     }
 
     /**
