@@ -60,9 +60,9 @@ public final class ClusterStatus {
 
     /**
      * The partitions this broker replicates that are behind their leader by more than a few hundred entries, as the
-     * leader last reported its commit index (or that have no report from it yet), that hear from no leader although they hold entries (an election in
-     * progress, about a second, or a partition that lost the majority of its replicas), or whose group has not
-     * started although this broker holds records of it.
+     * leader last reported its commit index (or that have no report from it yet), that hear from no leader although
+     * they hold entries (an election in progress, about a second, or a partition that lost the majority of its
+     * replicas), or whose group has not started although this broker holds records of it.
      */
     public List<TopicPartition> partitionsBehind() {
         List<TopicPartition> behind = new ArrayList<>();
