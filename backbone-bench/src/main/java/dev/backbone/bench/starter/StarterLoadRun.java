@@ -17,6 +17,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Load through the Spring starter, for comparison with the load generator's raw binary runs on the same broker and
@@ -48,15 +49,20 @@ public final class StarterLoadRun implements ServiceUnderLoad {
         }
     }
 
+    /** What every run's service has: the application's Jackson and the starter. */
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({JacksonAutoConfiguration.class, BackboneAutoConfiguration.class,
             BackboneListenerAutoConfiguration.class})
+    static class BackboneService {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Import(BackboneService.class)
     static class PublisherService {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({JacksonAutoConfiguration.class, BackboneAutoConfiguration.class,
-            BackboneListenerAutoConfiguration.class})
+    @Import(BackboneService.class)
     static class ListenerService {
 
         @Bean
@@ -66,8 +72,7 @@ public final class StarterLoadRun implements ServiceUnderLoad {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ImportAutoConfiguration({JacksonAutoConfiguration.class, BackboneAutoConfiguration.class,
-            BackboneListenerAutoConfiguration.class})
+    @Import(BackboneService.class)
     static class BytesListenerService {
 
         @Bean
