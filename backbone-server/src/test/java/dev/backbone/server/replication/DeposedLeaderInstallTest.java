@@ -66,6 +66,12 @@ class DeposedLeaderInstallTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final List<String> IDS = List.of("d0", "d1", "d2");
     private static final long SNAPSHOT_INTERVAL_ENTRIES = 20;
+    /**
+     * A Ratis leader that hears from no majority for twice its election timeout steps down, after which it appends
+     * nothing. The leader left alone must still be leading when its uncommitted entry is sent, after both followers
+     * closed: on a busy machine that took longer than the 1 s the broker's default allows.
+     */
+    private static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(3);
 
     @TempDir
     Path dir;
@@ -190,6 +196,7 @@ class DeposedLeaderInstallTest {
         RaftServer.Division division = members.get(leader).division();
         long index = division.getRaftLog().getNextIndex();
         termOfUncommitted = division.getInfo().getCurrentTerm();
+        assertThat(division.getInfo().isLeader()).as("%s still leads, alone", leader).isTrue();
         try (RaftClient client = RaftClient.newBuilder().setProperties(RaftSettings.client(TIMEOUT))
                 .setRaftGroup(group()).setLeaderId(RaftPeerId.valueOf(leader))
                 .setRetryPolicy(RetryPolicies.noRetry()).build()) {
@@ -247,8 +254,8 @@ class DeposedLeaderInstallTest {
         LogManager logs = new LogManager(base.resolve("log"), LogManagerOptions.DEFAULT);
         PartitionLog log = logs.openOrCreate(TP, LogConfig.DEFAULT);
         ClusterPeer self = ClusterPeers.parse(id + "=127.0.0.1:" + ports.get(id) + ":1").require(id);
-        RaftProperties properties = RaftSettings.server(base.resolve("raft"), self, TIMEOUT,
-                RaftSettings.DEFAULT_ELECTION_TIMEOUT, SNAPSHOT_INTERVAL_ENTRIES);
+        RaftProperties properties = RaftSettings.server(base.resolve("raft"), self, TIMEOUT, ELECTION_TIMEOUT,
+                SNAPSHOT_INTERVAL_ENTRIES);
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, snapshotAtStop);
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(id))
