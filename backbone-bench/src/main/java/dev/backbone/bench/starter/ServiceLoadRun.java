@@ -2,7 +2,9 @@ package dev.backbone.bench.starter;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -20,8 +22,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The three modes of a service load run, whatever the framework under the service:
  *
  * <ul>
- *   <li>{@code publish --topic= --records=200k --record-size=1024 --max-outstanding=20000 --warmup=15s}: publish as
- *       fast as the acknowledgements come back, timed after an untimed warm-up;</li>
+ *   <li>{@code publish --topic= --records=200k --record-size=1024 --max-outstanding=20000 --warmup=15s --threads=1}:
+ *       publish as fast as the acknowledgements come back, from {@code threads} calling threads, timed after an
+ *       untimed warm-up;</li>
  *   <li>{@code listen --topic= --records=N --warmup-records=0 --timeout=120s --group= --concurrency=1}: a no-op
  *       listener in a new group reads N events already in the topic, timed from the event after the warm-up (the
  *       first when there is none) to the Nth;</li>
@@ -56,10 +59,12 @@ final class ServiceLoadRun {
     }
 
     static void publish(ServiceUnderLoad service, CommandLine options, PrintStream out) throws Exception {
-        options.rejectUnknown(known(service, "topic", "records", "record-size", "max-outstanding", "warmup"));
+        options.rejectUnknown(known(service, "topic", "records", "record-size", "max-outstanding", "warmup",
+                "threads"));
         long records = options.number("records", 200_000, 1);
         int recordSize = options.intNumber("record-size", 1024, 64);
         int permits = options.intNumber("max-outstanding", 20_000, 1);
+        int threads = options.intNumber("threads", 1, 1);
         Semaphore outstanding = new Semaphore(permits);
         try (ConfigurableApplicationContext context = service.start(options, null, 1)) {
             ServiceUnderLoad.Publisher publisher = service.publisher(context);
@@ -68,24 +73,29 @@ final class ServiceLoadRun {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             // Untimed: C2 compiles Jackson's, the network client's and the publisher's paths in the first seconds.
             long warmupEnd = System.nanoTime() + options.duration("warmup", Duration.ofSeconds(15)).toNanos();
-            for (long i = 0; System.nanoTime() < warmupEnd; i++) {
-                outstanding.acquire();
-                publisher.publish(topic, null, new BenchEvent(i, 1_000_000_000_000L, note))
-                        .whenComplete((r, e) -> outstanding.release());
-            }
+            inParallel(threads, (first, step) -> {
+                for (long i = first; System.nanoTime() < warmupEnd; i += step) {
+                    outstanding.acquire();
+                    publisher.publish(topic, null, new BenchEvent(i, 1_000_000_000_000L, note))
+                            .whenComplete((r, e) -> outstanding.release());
+                }
+            });
             publisher.publish(topic, null, new BenchEvent(0, 0, note)).get(30, TimeUnit.SECONDS);
             ProcessCpu cpu = new ProcessCpu();
             long start = System.nanoTime();
-            for (long i = 1; i <= records; i++) {
-                outstanding.acquire();
-                publisher.publish(topic, null, new BenchEvent(i, 1_000_000_000_000L, note))
-                        .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failure.compareAndSet(null, e);
-                            }
-                            outstanding.release();
-                        });
-            }
+            // Calling threads share the events, as a service's request threads share its publisher.
+            inParallel(threads, (first, step) -> {
+                for (long i = first; i <= records; i += step) {
+                    outstanding.acquire();
+                    publisher.publish(topic, null, new BenchEvent(i, 1_000_000_000_000L, note))
+                            .whenComplete((r, e) -> {
+                                if (e != null) {
+                                    failure.compareAndSet(null, e);
+                                }
+                                outstanding.release();
+                            });
+                }
+            });
             if (!outstanding.tryAcquire(permits, 120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("publishes still outstanding after 120 s");
             }
@@ -185,6 +195,36 @@ final class ServiceLoadRun {
                             + " p99.9 %.2f ms%n", service.label(), acks.getTotalCount(),
                     acks.getValueAtPercentile(50) / 1e3, acks.getValueAtPercentile(99) / 1e3,
                     acks.getValueAtPercentile(99.9) / 1e3);
+        }
+    }
+
+    /** A loop over a share of the events: {@code first}, {@code first + step}, ... */
+    private interface Share {
+        void run(long first, long step) throws InterruptedException;
+    }
+
+    /** Runs {@code share} on {@code threads} threads (the first on this one), each from its own first event. */
+    private static void inParallel(int threads, Share share) throws Exception {
+        List<Thread> others = new ArrayList<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        for (int t = 2; t <= threads; t++) {
+            long first = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    share.run(first, threads);
+                } catch (Throwable e) {
+                    failed.compareAndSet(null, e);
+                }
+            }, "publisher-" + t);
+            thread.start();
+            others.add(thread);
+        }
+        share.run(1, threads);
+        for (Thread thread : others) {
+            thread.join();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("a publishing thread failed", failed.get());
         }
     }
 
