@@ -40,6 +40,11 @@ final class PollAhead {
         pending = poll;
     }
 
+    /** Whether a poll started ahead is on its way. */
+    boolean isPending() {
+        return pending != null;
+    }
+
     /** The poll started ahead, or null; it is no longer pending. */
     Poll take() {
         Poll poll = pending;
