@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy on 127.0.0.1 in front of the broker that can lose one answer: once {@link #dropNextResponse()} is
  * called, the next bytes the broker sends on any connection are thrown away and that connection is cut, after the
- * broker has received and acted on the request. This is the failure an idempotent producer exists for.
+ * broker has received and acted on the request. This is the failure an idempotent producer exists for. It also
+ * counts the connections clients opened through it.
  *
  * <p>Thread-safe; one thread per direction per connection; {@link #close()} ends them all.
  */
@@ -28,6 +29,8 @@ public final class DroppingProxy implements AutoCloseable {
     private final AtomicBoolean dropNext = new AtomicBoolean();
 
     private final AtomicInteger dropped = new AtomicInteger();
+
+    private final AtomicInteger accepted = new AtomicInteger();
 
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -53,10 +56,16 @@ public final class DroppingProxy implements AutoCloseable {
         return dropped.get();
     }
 
+    /** How many connections clients opened through the proxy so far. */
+    public int connections() {
+        return accepted.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                accepted.incrementAndGet();
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 5_000);
                 sockets.add(client);
