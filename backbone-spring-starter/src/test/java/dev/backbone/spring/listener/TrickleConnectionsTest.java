@@ -2,6 +2,7 @@ package dev.backbone.spring.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,38 +42,35 @@ class TrickleConnectionsTest {
     @Test
     void aMemberThatKeepsUpWithATrickleReusesItsConnections(EmbeddedBroker broker) throws Exception {
         broker.createTopic("trickle", 4, Map.of());
-        try (DroppingProxy proxy = new DroppingProxy(broker.port())) {
-            BackboneClient publishing = BackboneClient.create(broker.url());
-            try {
-                IdempotentProducer producer = publishing.idempotentProducer();
-                StarterContexts.runner(proxy.url())
-                        .withPropertyValues("test.topic=trickle", "test.group=trickle",
-                                "backbone.consumer.session-timeout=30s", "backbone.consumer.heartbeat-interval=1s")
-                        .withBean(Counter.class)
-                        .run(context -> {
-                            Counter counter = context.getBean(Counter.class);
-                            send(producer, 0);
-                            Deadline.await(Duration.ofSeconds(30), "the first event handled",
-                                    () -> counter.handled.get() == 1);
-                            int connectionsBefore = proxy.connections();
-                            // One record per request, one request at a time: a trickle of about 1,000 a second.
-                            for (int i = 1; i <= 2_000; i++) {
-                                send(producer, i);
-                            }
-                            Deadline.await(Duration.ofSeconds(60), "2,001 events handled",
-                                    () -> counter.handled.get() == 2_001);
-                            assertThat(proxy.connections() - connectionsBefore)
-                                    .as("connections the listener opened while it kept up with 2,000 events")
-                                    .isLessThanOrEqualTo(20);
-                        });
-            } finally {
-                publishing.close();
-            }
+        try (DroppingProxy proxy = new DroppingProxy(broker.port());
+             BackboneClient publishing = BackboneClient.create(broker.url())) {
+            IdempotentProducer producer = publishing.idempotentProducer();
+            StarterContexts.runner(proxy.url())
+                    .withPropertyValues("test.topic=trickle", "test.group=trickle",
+                            "backbone.consumer.session-timeout=30s", "backbone.consumer.heartbeat-interval=1s")
+                    .withBean(Counter.class)
+                    .run(context -> {
+                        Counter counter = context.getBean(Counter.class);
+                        send(producer, 0);
+                        Deadline.await(Duration.ofSeconds(30), "the first event handled",
+                                () -> counter.handled.get() == 1);
+                        int connectionsBefore = proxy.connections();
+                        // One record per request, one request at a time: a trickle of about 1,000 a second.
+                        for (int i = 1; i <= 2_000; i++) {
+                            send(producer, i);
+                        }
+                        Deadline.await(Duration.ofSeconds(60), "2,001 events handled",
+                                () -> counter.handled.get() == 2_001);
+                        assertThat(proxy.connections() - connectionsBefore)
+                                .as("connections the listener opened while it kept up with 2,000 events")
+                                .isLessThanOrEqualTo(20);
+                    });
         }
     }
 
     private static void send(IdempotentProducer producer, int i) {
-        producer.send("trickle", i % 4, List.of(new ProducerRecord(null, ("event " + i).getBytes(),
-                List.of(), System.currentTimeMillis())), null).block(Duration.ofSeconds(30));
+        byte[] value = ("event " + i).getBytes(StandardCharsets.UTF_8);
+        producer.send("trickle", i % 4, List.of(new ProducerRecord(null, value, List.of(), System.currentTimeMillis())),
+                null).block(Duration.ofSeconds(30));
     }
 }
