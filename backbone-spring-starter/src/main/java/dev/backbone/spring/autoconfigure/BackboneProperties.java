@@ -201,6 +201,13 @@ public class BackboneProperties {
         private Duration linger = Duration.ofMillis(5);
 
         /**
+         * Whether a record lingers even when no produce request is in flight. By default a publisher with nothing
+         * in flight sends at once and batches only while a request is on its way, so a quiet service's events do
+         * not wait the linger and a busy one's still fill batches.
+         */
+        private boolean lingerWhenIdle = false;
+
+        /**
          * Size at which a partition's batch is sent without waiting for the linger, and the most one request
          * carries. Only one request per partition is in flight, so records that arrive meanwhile wait for the
          * next one: a large cap lets that one take them all.
@@ -239,6 +246,14 @@ public class BackboneProperties {
 
         public void setLinger(Duration linger) {
             this.linger = linger;
+        }
+
+        public boolean isLingerWhenIdle() {
+            return lingerWhenIdle;
+        }
+
+        public void setLingerWhenIdle(boolean lingerWhenIdle) {
+            this.lingerWhenIdle = lingerWhenIdle;
         }
 
         public DataSize getBatchSize() {

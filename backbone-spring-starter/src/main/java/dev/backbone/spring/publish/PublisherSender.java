@@ -22,9 +22,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The publisher's one background thread: takes records from the inbox, learns each topic's partition count,
- * groups records per partition, and sends a partition's batch when it is full or has lingered, through the
- * idempotent producer (one request per partition at a time, at most {@code maxInFlight} overall). Fails records
- * whose delivery timeout passed.
+ * groups records per partition, and sends a partition's batch when it is full, has lingered, or nothing is in
+ * flight (unless {@link PublisherSettings#lingerWhenIdle()}), through the idempotent producer (one request per
+ * partition at a time, at most {@code maxInFlight} overall). Fails records whose delivery timeout passed.
  *
  * <p>All state but the inbox and the wake-up flags is confined to the sender thread; other threads only
  * {@link #offer} to the inbox.
@@ -275,10 +275,14 @@ final class PublisherSender implements Runnable {
     }
 
     private void sendReady(long now) {
+        // With nothing in flight, lingering buys no batching that a request in flight would not give anyway: the
+        // records that arrive while it is on its way form the next batch (as Nagle's algorithm does). So an idle
+        // publisher sends at once, and the linger only bounds the wait behind requests in flight.
         // Once one partition's batch has lingered, the others go with it, as Kafka's producer drains every batch
         // for a broker when one is ready: their records leave early, and the requests go out together. Only when
         // nothing is in flight, so that answers coming back one by one never drag out small batches one by one.
-        boolean drainAll = closing || (inFlight == 0 && anyLingered(now));
+        boolean drainAll = closing
+                || (inFlight == 0 && (!settings.lingerWhenIdle() || anyLingered(now)));
         for (PartitionQueue[] perTopic : queues.values()) {
             for (PartitionQueue q : perTopic) {
                 if (inFlight >= settings.maxInFlight()) {

@@ -10,6 +10,8 @@ import dev.backbone.client.http.Flush;
  * How the background publisher batches and sends.
  *
  * @param linger          longest a record waits for others to share its batch
+ * @param lingerWhenIdle  whether a record lingers even when no request is in flight; when false, a publisher
+ *                        with nothing in flight sends at once and batches only behind requests in flight
  * @param batchBytes      size at which a batch goes at once
  * @param maxInFlight     most produce requests in flight over all partitions
  * @param bufferBytes     most bytes waiting to be sent before publishes are refused
@@ -17,8 +19,9 @@ import dev.backbone.client.http.Flush;
  * @param deliveryTimeout time after which an unacknowledged record fails
  * @param compression     codec of every batch sent
  */
-public record PublisherSettings(Duration linger, int batchBytes, int maxInFlight, long bufferBytes, Flush flush,
-                                Duration deliveryTimeout, CompressionCodec compression) {
+public record PublisherSettings(Duration linger, boolean lingerWhenIdle, int batchBytes, int maxInFlight,
+                                long bufferBytes, Flush flush, Duration deliveryTimeout,
+                                CompressionCodec compression) {
 
     public PublisherSettings {
         Objects.requireNonNull(compression, "compression");

@@ -92,7 +92,8 @@ class BackboneAutoConfigurationTests {
 
     @Test
     void bindsProducerAndConsumerProperties() {
-        runner.withPropertyValues("backbone.producer.linger=20ms", "backbone.producer.batch-size=128KB",
+        runner.withPropertyValues("backbone.producer.linger=20ms", "backbone.producer.linger-when-idle=true",
+                "backbone.producer.batch-size=128KB",
                 "backbone.producer.max-in-flight=2", "backbone.producer.buffer-size=1MB",
                 "backbone.producer.flush=sync", "backbone.producer.delivery-timeout=3s",
                 "backbone.consumer.session-timeout=20s", "backbone.consumer.heartbeat-interval=1s",
@@ -104,6 +105,7 @@ class BackboneAutoConfigurationTests {
                     BackboneProperties properties = context.getBean(BackboneProperties.class);
                     var producer = BackboneAutoConfiguration.publisherSettings(properties.getProducer());
                     assertThat(producer.linger()).isEqualTo(Duration.ofMillis(20));
+                    assertThat(producer.lingerWhenIdle()).isTrue();
                     assertThat(producer.batchBytes()).isEqualTo(128 * 1024);
                     assertThat(producer.maxInFlight()).isEqualTo(2);
                     assertThat(producer.bufferBytes()).isEqualTo(1024 * 1024);
