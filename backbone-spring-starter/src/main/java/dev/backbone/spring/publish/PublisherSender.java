@@ -148,10 +148,13 @@ final class PublisherSender implements Runnable {
         }
         // Records waiting here are sent when their linger ends or a request returns (which wakes the sender), and
         // a busy sender looks again within a linger (waitNanos), so only an idle one needs waking by a new record.
-        boolean nothingPending = nothingWaiting();
-        idle = nothingPending;
+        // Only the partition queues count here: a record that reached the inbox after the check above must not
+        // make the sender busy, unwakeable and asleep for the whole idle wait that waitNanos gave an empty one.
+        // (Records waiting for their topic's partitions are sent when the answer's signal wakes the sender.)
+        boolean queuesEmpty = queuesEmpty();
+        idle = queuesEmpty;
         // A record added between the check above and setting the flag must not sleep through the idle wait.
-        if (!nothingPending || inbox.isEmpty()) {
+        if (!queuesEmpty || inbox.isEmpty()) {
             LockSupport.parkNanos(this, nanos);
         }
         idle = false;
@@ -357,6 +360,10 @@ final class PublisherSender implements Runnable {
                 return false;
             }
         }
+        return queuesEmpty();
+    }
+
+    private boolean queuesEmpty() {
         for (PartitionQueue[] perTopic : queues.values()) {
             for (PartitionQueue q : perTopic) {
                 if (q != null && !q.isEmpty()) {
