@@ -61,6 +61,30 @@ public final class FetchService {
         });
     }
 
+    /**
+     * Reads the batches from the one holding {@code offset}, up to {@code maxBytes} (at least one whole batch),
+     * without waiting, and decodes them in the same task on the read scheduler: one thread hand-over instead of
+     * two, which a fetch woken by an append feels as latency.
+     *
+     * @throws dev.backbone.server.topic.UnknownTopicException     (as the Mono's error) for an unknown topic
+     * @throws dev.backbone.server.topic.UnknownPartitionException for an unknown partition
+     * @throws dev.backbone.server.log.OffsetOutOfRangeException   when {@code offset} is outside the log
+     */
+    public Mono<DecodedSlice> fetchDecoded(String topic, int partition, long offset, int maxBytes) {
+        return Mono.defer(() -> {
+            Topic t = registry.require(topic);
+            PartitionLog log = t.partition(partition);
+            return Mono.fromCallable(() -> {
+                LogSlice slice = readNow(t, log, offset, maxBytes);
+                return new DecodedSlice(slice, decode(slice));
+            }).subscribeOn(readScheduler);
+        });
+    }
+
+    /** A slice and its records, every one from the slice's first batch on. */
+    public record DecodedSlice(LogSlice slice, List<Record> records) {
+    }
+
     /** The partition's log, for answer headers. */
     public PartitionLog partition(String topic, int partition) {
         return registry.partition(topic, partition);
@@ -103,15 +127,17 @@ public final class FetchService {
     }
 
     private Mono<LogSlice> read(Topic topic, PartitionLog log, long offset, int maxBytes) {
-        return Mono.fromCallable(() -> {
-            try {
-                return log.read(offset, maxBytes);
-            } catch (LogClosedException e) {
-                if (registry.find(topic.name()).orElse(null) != topic) {
-                    throw new UnknownTopicException(topic.name());
-                }
-                throw e;
+        return Mono.fromCallable(() -> readNow(topic, log, offset, maxBytes)).subscribeOn(readScheduler);
+    }
+
+    private LogSlice readNow(Topic topic, PartitionLog log, long offset, int maxBytes) throws IOException {
+        try {
+            return log.read(offset, maxBytes);
+        } catch (LogClosedException e) {
+            if (registry.find(topic.name()).orElse(null) != topic) {
+                throw new UnknownTopicException(topic.name());
             }
-        }).subscribeOn(readScheduler);
+            throw e;
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.backbone.server.group.MemberAssignment;
 import dev.backbone.server.group.PartitionNotOwnedException;
 import dev.backbone.server.http.FetchService;
 import dev.backbone.server.http.LongPollWaiters;
+import dev.backbone.server.log.LogSlice;
 import dev.backbone.server.log.OffsetOutOfRangeException;
 import dev.backbone.server.metrics.BackboneMetrics;
 import dev.backbone.server.log.PartitionLog;
@@ -153,17 +154,14 @@ public final class GroupFetchService {
     }
 
     private Mono<PartitionRead> readPartition(Position p, int maxBytes) {
-        return fetchService.fetch(p.tp.topic(), p.tp.partition(), p.start, maxBytes, Duration.ZERO)
-                .flatMap(slice -> {
-                    if (slice.isEmpty()) {
-                        return Mono.just(new PartitionRead(p.tp, List.of(), p.start, 0));
-                    }
-                    return fetchService.decodeAsync(slice).map(decoded -> {
-                        List<Record> records = decoded.stream().filter(r -> r.offset() >= p.start).toList();
-                        return new PartitionRead(p.tp, records, Math.max(p.start, slice.nextOffset()),
-                                slice.sizeBytes());
-                    });
-                });
+        return fetchService.fetchDecoded(p.tp.topic(), p.tp.partition(), p.start, maxBytes).map(decoded -> {
+            LogSlice slice = decoded.slice();
+            if (slice.isEmpty()) {
+                return new PartitionRead(p.tp, List.of(), p.start, 0);
+            }
+            List<Record> records = decoded.records().stream().filter(r -> r.offset() >= p.start).toList();
+            return new PartitionRead(p.tp, records, Math.max(p.start, slice.nextOffset()), slice.sizeBytes());
+        });
     }
 
     /** Counts the answer in the per-topic fetch meters, as the plain consume endpoint does. */
