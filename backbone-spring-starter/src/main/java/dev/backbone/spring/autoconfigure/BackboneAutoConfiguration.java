@@ -74,7 +74,8 @@ public class BackboneAutoConfiguration {
     static PublisherSettings publisherSettings(BackboneProperties.Producer producer) {
         Flush flush = producer.getFlush() == null ? null : Flush.valueOf(producer.getFlush().name());
         return new PublisherSettings(producer.getLinger(), producer.isLingerWhenIdle(),
-                Math.toIntExact(producer.getBatchSize().toBytes()), producer.getMaxInFlight(), producer.getBufferSize().toBytes(), flush, producer.getDeliveryTimeout(),
+                Math.toIntExact(producer.getBatchSize().toBytes()), producer.getMaxInFlight(),
+                producer.getBufferSize().toBytes(), flush, producer.getDeliveryTimeout(),
                 CompressionCodec.valueOf(producer.getCompression().name()));
     }
 
