@@ -2,11 +2,6 @@ package dev.backbone.spring.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,10 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.backbone.client.batch.CompressionCodec;
-import dev.backbone.client.batch.RecordBatchDescriptor;
+import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.spring.listener.BackboneListener;
 import dev.backbone.spring.testing.Deadline;
 import dev.backbone.spring.testing.StarterContexts;
+import dev.backbone.spring.testing.StoredBatches;
 import dev.backbone.test.EmbeddedBackbone;
 import dev.backbone.test.EmbeddedBroker;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,21 +83,8 @@ class CompressedPublishTest {
     /** The compression codec id of every batch of the partition, as the broker stored and serves it. */
     private static List<Integer> storedCodecIds(EmbeddedBroker broker, String topic, int partition)
             throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(broker.url() + "/v1/topics/" + topic
-                        + "/partitions/" + partition + "/records?offset=0&maxBytes=16777216"))
-                .header("Accept", "application/vnd.backbone.batch").timeout(Duration.ofSeconds(10)).build();
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request,
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).isEqualTo(200);
-        ByteBuffer body = ByteBuffer.wrap(response.body());
-        List<Integer> ids = new ArrayList<>();
-        while (body.remaining() >= RecordBatchDescriptor.HEADER_SIZE) {
-            int start = body.position();
-            int length = body.getInt(start + RecordBatchDescriptor.BATCH_LENGTH_OFFSET);
-            ids.add(body.getShort(start + RecordBatchDescriptor.ATTRIBUTES_OFFSET)
-                    & RecordBatchDescriptor.COMPRESSION_CODEC_MASK);
-            body.position(start + RecordBatchDescriptor.LOG_OVERHEAD + length);
-        }
+        List<Integer> ids = StoredBatches.headers(broker, topic, partition).stream()
+                .map(RecordBatchHeader::compressionCodec).toList();
         assertThat(ids).isNotEmpty();
         return ids;
     }

@@ -2,20 +2,15 @@ package dev.backbone.spring.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.backbone.client.batch.RecordBatchDescriptor;
+import dev.backbone.client.batch.RecordBatchHeader;
 import dev.backbone.spring.testing.StarterContexts;
+import dev.backbone.spring.testing.StoredBatches;
 import dev.backbone.test.EmbeddedBackbone;
 import dev.backbone.test.EmbeddedBroker;
 import org.junit.jupiter.api.Test;
@@ -78,20 +73,6 @@ class IdlePublishTest {
 
     /** The record count of every batch of partition 0, as the broker stores and serves them. */
     private static List<Integer> storedBatchSizes(EmbeddedBroker broker, String topic) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(broker.url() + "/v1/topics/" + topic
-                        + "/partitions/0/records?offset=0&maxBytes=16777216"))
-                .header("Accept", "application/vnd.backbone.batch").timeout(Duration.ofSeconds(10)).build();
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request,
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).isEqualTo(200);
-        ByteBuffer body = ByteBuffer.wrap(response.body());
-        List<Integer> counts = new ArrayList<>();
-        while (body.remaining() >= RecordBatchDescriptor.HEADER_SIZE) {
-            int start = body.position();
-            counts.add(body.getInt(start + RecordBatchDescriptor.RECORD_COUNT_OFFSET));
-            body.position(start + RecordBatchDescriptor.LOG_OVERHEAD
-                    + body.getInt(start + RecordBatchDescriptor.BATCH_LENGTH_OFFSET));
-        }
-        return counts;
+        return StoredBatches.headers(broker, topic, 0).stream().map(RecordBatchHeader::recordCount).toList();
     }
 }
