@@ -26,11 +26,18 @@ final class HandledEvents {
 
     static final AtomicReference<Recorder> LATENCY = new AtomicReference<>();
 
+    /** When set, each event's arrival is noted in it as well. */
+    static final AtomicReference<EventTrace> TRACE = new AtomicReference<>();
+
     private HandledEvents() {
     }
 
     /** Notes one event handled now. */
     static void handled(BenchEvent event) {
+        EventTrace trace = TRACE.get();
+        if (trace != null) {
+            trace.handled(event.id(), System.nanoTime());
+        }
         handled(event.sentNanos());
     }
 

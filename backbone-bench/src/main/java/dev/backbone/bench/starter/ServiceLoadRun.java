@@ -1,6 +1,7 @@
 package dev.backbone.bench.starter;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,9 +30,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  *   <li>{@code listen --topic= --records=N --warmup-records=0 --timeout=120s --group= --concurrency=1}: a no-op
  *       listener in a new group reads N events already in the topic, timed from the event after the warm-up (the
  *       first when there is none) to the Nth;</li>
- *   <li>{@code e2e --topic= --rate=1000 --duration=30s --warmup=5s}: publish keyed events at a fixed rate, the
+ *   <li>{@code e2e --topic= --rate=1000 --duration=30s --warmup=30s}: publish keyed events at a fixed rate, the
  *       listener in the same JVM records publish-to-handler latency, and the publish futures record
- *       publish-to-acknowledgement latency.</li>
+ *       publish-to-acknowledgement latency; {@code --trace=<file>} also writes when each event was published,
+ *       acknowledged and handled ({@link EventTrace}).</li>
  * </ul>
  * Every run is bounded by a record count or a duration. Not instantiable; one run per JVM.
  */
@@ -143,13 +145,15 @@ final class ServiceLoadRun {
     }
 
     static void endToEnd(ServiceUnderLoad service, CommandLine options, PrintStream out) throws Exception {
-        options.rejectUnknown(known(service, "topic", "rate", "duration", "warmup", "record-size"));
+        options.rejectUnknown(known(service, "topic", "rate", "duration", "warmup", "record-size", "trace"));
         if (!options.string("payload", "pojo").equals("pojo")) {
             throw new IllegalArgumentException("e2e needs each event's send time, which only --payload=pojo carries");
         }
         int rate = options.intNumber("rate", 1_000, 1);
         Duration duration = options.duration("duration", Duration.ofSeconds(30));
-        Duration warmup = options.duration("warmup", Duration.ofSeconds(5));
+        // At 1,000 events/s a new client JVM is still compiling its per-event path for about 20 s (seen in per-event
+        // traces): a shorter warm-up measures the JIT, not the path a running service has.
+        Duration warmup = options.duration("warmup", Duration.ofSeconds(30));
         String note = padding(options.intNumber("record-size", 1024, 64));
         String topic = options.string("topic", "starter-e2e");
         try (ConfigurableApplicationContext context = service.start(options, "e2e-" + System.nanoTime(), 1)) {
@@ -161,6 +165,10 @@ final class ServiceLoadRun {
             // round trip) before it, the listener's side (long poll, hand-over, invocation) after it.
             Recorder acknowledged = new Recorder(3);
             long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+            String traceFile = options.string("trace", "");
+            EventTrace trace = traceFile.isEmpty() ? null
+                    : new EventTrace((int) ((warmup.toNanos() + duration.toNanos()) / intervalNanos) + 1);
+            HandledEvents.TRACE.set(trace);
             long start = System.nanoTime();
             long measureFrom = start + warmup.toNanos();
             long end = measureFrom + duration.toNanos();
@@ -176,10 +184,18 @@ final class ServiceLoadRun {
                 }
                 long sentNanos = System.nanoTime();
                 boolean timed = next >= measureFrom;
-                publisher.publish(topic, "k" + (sent % 64), new BenchEvent(++sent, sentNanos, note))
+                long id = ++sent;
+                if (trace != null) {
+                    trace.sent(id, sentNanos);
+                }
+                publisher.publish(topic, "k" + (sent % 64), new BenchEvent(id, sentNanos, note))
                         .whenComplete((r, e) -> {
+                            long now = System.nanoTime();
+                            if (trace != null && e == null) {
+                                trace.acknowledged(id, now);
+                            }
                             if (timed && e == null) {
-                                acknowledged.recordValue(Math.max(0, System.nanoTime() - sentNanos) / 1_000);
+                                acknowledged.recordValue(Math.max(0, now - sentNanos) / 1_000);
                             }
                         });
             }
@@ -198,6 +214,9 @@ final class ServiceLoadRun {
                             + " p99.9 %.2f ms%n", service.label(), acks.getTotalCount(),
                     acks.getValueAtPercentile(50) / 1e3, acks.getValueAtPercentile(99) / 1e3,
                     acks.getValueAtPercentile(99.9) / 1e3);
+            if (trace != null) {
+                trace.write(Path.of(traceFile), sent);
+            }
         }
     }
 
