@@ -80,7 +80,8 @@ public class BackboneListenerAutoConfiguration {
                 properties.getResponseTimeout(), consumer.getShutdownTimeout(),
                 new BackoffPolicy(retry.getMaxAttempts(), retry.getInitialBackoff(), retry.getMultiplier(),
                         retry.getMaxBackoff()),
-                consumer.getDeadLetter().isEnabled(), consumer.getDeadLetter().getSuffix());
+                consumer.getDeadLetter().isEnabled(), consumer.getDeadLetter().getSuffix(),
+                consumer.getCommitInterval());
     }
 
     /** Listener meters, when Micrometer is on the class path and the application has a registry. */

@@ -338,6 +338,12 @@ public class BackboneProperties {
          */
         private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+        /**
+         * Least time between two commits of a member's handled positions; what is handled meanwhile goes with the
+         * next one. 0 commits after the records of every fetch.
+         */
+        private Duration commitInterval = Duration.ZERO;
+
         private final Retry retry = new Retry();
 
         private final DeadLetter deadLetter = new DeadLetter();
@@ -388,6 +394,14 @@ public class BackboneProperties {
 
         public void setShutdownTimeout(Duration shutdownTimeout) {
             this.shutdownTimeout = shutdownTimeout;
+        }
+
+        public Duration getCommitInterval() {
+            return commitInterval;
+        }
+
+        public void setCommitInterval(Duration commitInterval) {
+            this.commitInterval = commitInterval;
         }
 
         public Retry getRetry() {

@@ -113,7 +113,7 @@ final class GroupMember implements Runnable {
                 + HEARTBEAT_ROUND_TRIP_ALLOWANCE_NANOS);
         this.owned = membership.owned();
         this.committer = new OffsetCommitter(listenerId, group, client, membership, metrics,
-                settings.responseTimeout());
+                settings.responseTimeout(), settings.commitInterval());
     }
 
     @Override

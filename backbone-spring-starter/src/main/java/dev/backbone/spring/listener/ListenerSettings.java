@@ -14,8 +14,9 @@ import java.time.Duration;
  * @param backoff           retries of a failing invocation
  * @param deadLetterEnabled whether exhausted records go to a dead-letter topic
  * @param deadLetterSuffix  suffix of dead-letter topic names
+ * @param commitInterval    least time between two commits of a member; 0 commits after every fetch's records
  */
 public record ListenerSettings(Duration sessionTimeout, Duration heartbeatInterval, Duration maxWait, int maxBytes,
                                Duration responseTimeout, Duration shutdownTimeout, BackoffPolicy backoff,
-                               boolean deadLetterEnabled, String deadLetterSuffix) {
+                               boolean deadLetterEnabled, String deadLetterSuffix, Duration commitInterval) {
 }

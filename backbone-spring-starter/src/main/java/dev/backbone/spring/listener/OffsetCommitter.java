@@ -17,6 +17,7 @@ import dev.backbone.client.http.PartitionNotOwnedException;
 import dev.backbone.client.http.UnknownMemberException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Commits a group member's handled positions without holding up its next fetch: {@link #commitSoon} sends the
@@ -25,12 +26,15 @@ import org.apache.commons.logging.LogFactory;
  * with the next one, sent as soon as the one on its way is answered, so a later commit never overtakes an earlier
  * one. Commits still follow processing (only positions of handled records are sent) and only move forward.
  *
+ * <p>With a commit interval, a commit also waits until that long after the last one was sent; a timer sends it then,
+ * so what a member handled last is committed even when no record follows. {@link #commitNow} does not wait for it.
+ *
  * <p>A refused or failed commit is counted and logged at WARN; its positions go again with the next commit. A
  * refusal because the group rebalanced asks the member to refresh its assignment ({@link #takeRefreshWanted}), which
  * the member does on its own thread: the answer arrives on a network thread, which must not block.
  *
  * <p>Thread-safety: {@link #commitSoon} and {@link #commitNow} are called by the member's processing thread,
- * answers arrive on network threads; the in-flight state is guarded by this object's monitor, which is never held
+ * answers arrive on network threads and the timer on a Reactor scheduler thread; the in-flight state is guarded by this object's monitor, which is never held
  * while waiting.
  */
 final class OffsetCommitter {
@@ -52,6 +56,15 @@ final class OffsetCommitter {
 
     private final Duration responseTimeout;
 
+    /** The least time between the starts of two commits; 0 commits after every fetch's records. */
+    private final long intervalNanos;
+
+    /** When the last commit was sent. */
+    private long lastSentNanos;
+
+    /** Whether a commit waits for the interval to pass. */
+    private boolean scheduled;
+
     /** The commit on its way, or null. */
     private CompletableFuture<Void> inFlight;
 
@@ -61,23 +74,52 @@ final class OffsetCommitter {
     private volatile boolean refreshWanted;
 
     OffsetCommitter(String listenerId, String group, BackboneClient client, MemberPartitions membership,
-                    ListenerMetrics metrics, Duration responseTimeout) {
+                    ListenerMetrics metrics, Duration responseTimeout, Duration interval) {
         this.listenerId = listenerId;
         this.group = group;
         this.client = client;
         this.membership = membership;
         this.metrics = metrics;
         this.responseTimeout = responseTimeout;
+        this.intervalNanos = interval.toNanos();
+        this.lastSentNanos = System.nanoTime() - intervalNanos;
     }
 
-    /** Sends the handled positions above the last commit, now or right after the commit on its way. */
+    /**
+     * Sends the handled positions above the last commit: now, or right after the commit on its way, or once the
+     * commit interval has passed since the last one was sent.
+     */
     void commitSoon() {
         synchronized (this) {
             if (inFlight != null) {
                 more = true;
                 return;
             }
+            sendWhenDue();
+        }
+    }
+
+    /** Sends now if the interval has passed, else makes sure a timer sends then. Holds the monitor. */
+    private void sendWhenDue() {
+        long wait = lastSentNanos + intervalNanos - System.nanoTime();
+        if (wait <= 0) {
             send();
+        } else if (!scheduled) {
+            scheduled = true;
+            // A member at a low rate may not fetch again for as long as the broker holds its long poll: the timer,
+            // not its next commitSoon, sends what it handled last.
+            Schedulers.parallel().schedule(this::due, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void due() {
+        synchronized (this) {
+            scheduled = false;
+            if (inFlight == null) {
+                send();
+            } else {
+                more = true;
+            }
         }
     }
 
@@ -130,6 +172,7 @@ final class OffsetCommitter {
         }
         CompletableFuture<Void> sent = new CompletableFuture<>();
         inFlight = sent;
+        lastSentNanos = System.nanoTime();
         client.commit(group, id, membership.generation(), offsets)
                 .timeout(responseTimeout)
                 .subscribe(null, error -> {
@@ -157,7 +200,7 @@ final class OffsetCommitter {
                 more = false;
                 inFlight = null;
                 if (next) {
-                    send();
+                    sendWhenDue();
                 }
             }
         }

@@ -98,7 +98,8 @@ class BackboneAutoConfigurationTests {
                 "backbone.producer.flush=sync", "backbone.producer.delivery-timeout=3s",
                 "backbone.consumer.session-timeout=20s", "backbone.consumer.heartbeat-interval=1s",
                 "backbone.consumer.max-wait=2s", "backbone.consumer.max-bytes=256KB",
-                "backbone.consumer.shutdown-timeout=4s", "backbone.consumer.retry.max-attempts=5",
+                "backbone.consumer.shutdown-timeout=4s", "backbone.consumer.commit-interval=25ms",
+                "backbone.consumer.retry.max-attempts=5",
                 "backbone.consumer.retry.initial-backoff=50ms", "backbone.consumer.retry.multiplier=3",
                 "backbone.consumer.retry.max-backoff=2s", "backbone.consumer.dead-letter.enabled=false",
                 "backbone.consumer.dead-letter.suffix=-dead").run(context -> {
@@ -117,6 +118,7 @@ class BackboneAutoConfigurationTests {
                     assertThat(consumer.maxWait()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(consumer.maxBytes()).isEqualTo(256 * 1024);
                     assertThat(consumer.shutdownTimeout()).isEqualTo(Duration.ofSeconds(4));
+                    assertThat(consumer.commitInterval()).isEqualTo(Duration.ofMillis(25));
                     assertThat(consumer.backoff().maxAttempts()).isEqualTo(5);
                     assertThat(consumer.backoff().backoffAfter(2)).isEqualTo(Duration.ofMillis(150));
                     assertThat(consumer.backoff().maxBackoff()).isEqualTo(Duration.ofSeconds(2));
