@@ -340,9 +340,9 @@ public class BackboneProperties {
 
         /**
          * Least time between two commits of a member's handled positions; what is handled meanwhile goes with the
-         * next one. 0 commits after the records of every fetch.
+         * next one, and a timer sends the last ones. 0 commits after the records of every fetch.
          */
-        private Duration commitInterval = Duration.ZERO;
+        private Duration commitInterval = Duration.ofMillis(10);
 
         private final Retry retry = new Retry();
 

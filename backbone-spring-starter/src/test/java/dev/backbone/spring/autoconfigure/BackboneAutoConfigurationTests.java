@@ -129,6 +129,13 @@ class BackboneAutoConfigurationTests {
     }
 
     @Test
+    void membersCommitAtMostEveryTenMillisecondsByDefault() {
+        runner.run(context -> assertThat(BackboneListenerAutoConfiguration
+                .listenerSettings(context.getBean(BackboneProperties.class)).commitInterval())
+                .isEqualTo(Duration.ofMillis(10)));
+    }
+
+    @Test
     void producerFlushDefaultsToTheTopicsOwn() {
         runner.run(context -> assertThat(BackboneAutoConfiguration
                 .publisherSettings(context.getBean(BackboneProperties.class).getProducer()).flush()).isNull());
