@@ -34,8 +34,8 @@ import reactor.core.scheduler.Schedulers;
  * the member does on its own thread: the answer arrives on a network thread, which must not block.
  *
  * <p>Thread-safety: {@link #commitSoon} and {@link #commitNow} are called by the member's processing thread,
- * answers arrive on network threads and the timer on a Reactor scheduler thread; the in-flight state is guarded by this object's monitor, which is never held
- * while waiting.
+ * answers arrive on network threads and the timer on a Reactor scheduler thread; the in-flight state is guarded by
+ * this object's monitor, which is never held while waiting.
  */
 final class OffsetCommitter {
 
